@@ -219,3 +219,21 @@ CREATE TABLE IF NOT EXISTS meta.validation_results (
     success            BOOLEAN NOT NULL,
     detail             VARCHAR
 );
+
+-- The run's manifest as the loader saw it: one row per file that entered the inbox this run,
+-- whatever happened to it. Promotion turns these rows into ledger and arrival rows.
+CREATE TABLE IF NOT EXISTS incoming.files (
+    run_id             VARCHAR NOT NULL,
+    seq                INTEGER NOT NULL,  -- discovery order, for deterministic tie-breaks
+    source_path        VARCHAR NOT NULL,
+    file_name          VARCHAR NOT NULL,
+    sha256             VARCHAR,           -- NULL when the file was refused unread (symlink out of the inbox)
+    size_bytes         BIGINT,
+    mtime              TIMESTAMP,
+    action             VARCHAR NOT NULL,  -- extract | known | repeat | refused
+    status             VARCHAR,           -- ok | rejected (extraction outcome) or NULL when not extracted
+    reason             VARCHAR,
+    document_id        VARCHAR,
+    document_key       VARCHAR,
+    repeat_of          VARCHAR            -- sha256 this file repeats byte for byte within the run
+);

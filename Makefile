@@ -1,0 +1,74 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+# Everything generated lives under var/ (ignored); the published warehouse under warehouse/.
+
+SHELL      := /bin/bash
+PYTHON     ?= python3
+UV_VERSION := 0.13.8
+TOOLS      := var/tools
+UV         := $(TOOLS)/bin/uv
+VENV       := .venv
+PY         := $(VENV)/bin/python
+INBOX      ?= data/inbox
+WAREHOUSE  ?= warehouse/fiscal.duckdb
+BENCH_DOCS ?= 1000
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+
+.PHONY: help venv run test test-faults lint bench integration demo-inbox review up down logs clean
+
+help:
+	@echo "make run [INBOX=dir] [WAREHOUSE=file.duckdb]  ingest the inbox and publish the warehouse"
+	@echo "make test                                      install and run the test suite"
+	@echo "make test-faults                               the long fault-injection and hostile-input tests"
+	@echo "make lint                                      ruff"
+	@echo "make bench [BENCH_DOCS=1000]                   end-to-end benchmark on a generated corpus"
+	@echo "make demo-inbox                                rewrite the demo corpus in data/inbox"
+
+$(UV):
+	@mkdir -p $(TOOLS)
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+# The environment is rebuilt only when the lock changes.
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --all-groups
+	@touch $@
+
+venv: $(VENV)/.synced
+
+run: venv
+	$(PY) -m pipeline.run --inbox "$(INBOX)" --warehouse "$(WAREHOUSE)"
+
+test: venv
+	$(PY) -m pytest -m "not integration" -q
+
+test-faults: venv
+	$(PY) -m pytest -m faults -q
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+bench: venv
+	$(PY) -m pipeline.bench --docs $(BENCH_DOCS)
+
+integration: venv
+	$(PY) -m pytest -m integration -q
+
+demo-inbox: venv
+	rm -rf data/inbox && $(PY) -m synth --out data/inbox --n 24 --seed 20261123 --formats txt,html,docx,xlsx,pdf --truth-dir data/demo_truth
+
+review: venv
+	@test -n "$(FILE)" || (echo "usage: make review FILE=path/to/report" && exit 2)
+	$(PY) -m extract --review "$(FILE)" -o var/review.html && echo "open var/review.html"
+
+up:
+	docker compose --env-file .env up -d
+
+down:
+	docker compose down
+
+logs:
+	docker compose logs -f --tail=200
+
+clean:
+	rm -rf var warehouse $(VENV)

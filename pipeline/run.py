@@ -1,0 +1,117 @@
+"""`make run`: one ingestion run through Airflow on its embedded SQLite, no servers.
+
+Sets up Airflow's home inside the project's state folder (never ~/airflow), migrates its
+metadata database when needed, makes sure the one-slot `duckdb_writer` pool exists, then
+runs the `fiscal_ingest` DAG with `dag.test()` and prints the run summary.
+
+    python -m pipeline.run [--inbox DIR] [--warehouse FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from pipeline.config import REPO_ROOT, Settings, load_settings
+
+DAG_ID = "fiscal_ingest"
+POOL = "duckdb_writer"
+
+
+def airflow_env(settings: Settings) -> dict[str, str]:
+    """Environment for an embedded Airflow whose every file lives under the state folder."""
+    home = settings.state / "airflow"
+    return {
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
+        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+        "FISCAL_INBOX": str(settings.inbox),
+        "FISCAL_WAREHOUSE": str(settings.warehouse),
+        "FISCAL_STATE": str(settings.state),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "NO_PROXY": "*",
+    }
+
+
+def prepare_airflow(settings: Settings) -> None:
+    """Migrate the metadata DB when it is new (idempotent, ~20 s the first time)."""
+    home = settings.state / "airflow"
+    home.mkdir(parents=True, exist_ok=True)
+    marker = home / ".migrated"
+    import airflow
+
+    if marker.exists() and marker.read_text() == airflow.__version__:
+        return
+    airflow_bin = Path(sys.executable).with_name("airflow")
+    subprocess.run([str(airflow_bin), "db", "migrate"], check=True, env=os.environ.copy(),
+                   stdout=subprocess.DEVNULL)
+    marker.write_text(airflow.__version__)
+
+
+def ensure_pool() -> None:
+    """The single-writer pool: one slot, so only one task at a time writes DuckDB."""
+    from airflow.models.pool import Pool
+
+    Pool.create_or_update_pool(POOL, slots=1, description="the single DuckDB writer", include_deferred=False)
+
+
+def load_dag():
+    """Parse the DAG from the dags folder exactly as the scheduler would."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(REPO_ROOT / "dags"))
+    if bag.import_errors:
+        raise RuntimeError(f"DAG import errors: {bag.import_errors}")
+    return bag.get_dag(DAG_ID)
+
+
+def run_once(settings: Settings) -> tuple[str, dict]:
+    """One DAG run via dag.test(); returns (state, summary)."""
+    os.environ.update(airflow_env(settings))
+    prepare_airflow(settings)
+    from airflow import settings as airflow_settings
+
+    if airflow_settings.Session is None:
+        airflow_settings.configure_orm()
+    ensure_pool()
+    dag = load_dag()
+    dagrun = dag.test(run_conf={"inbox": str(settings.inbox), "warehouse": str(settings.warehouse)})
+    summary_file = settings.run_dir(dagrun.run_id) / "summary.json"
+    summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else {}
+    return str(dagrun.state), summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--inbox", help="folder of report files (default data/inbox)")
+    parser.add_argument("--warehouse", help="published DuckDB file (default warehouse/fiscal.duckdb)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = load_settings(inbox=args.inbox, warehouse=args.warehouse)
+    if not settings.inbox.is_dir():
+        print(f"error: inbox {settings.inbox} is not a folder; pass INBOX=<folder>", file=sys.stderr)
+        return 2
+    state, summary = run_once(settings)
+    from pipeline.summary import format_summary
+
+    if summary:
+        print()
+        print(format_summary(summary))
+    if state != "success":
+        print(f"error: the ingestion run ended in state {state}; see the task logs under "
+              f"{settings.state / 'airflow' / 'logs'}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
