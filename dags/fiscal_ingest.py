@@ -1,7 +1,8 @@
-"""Ingestion: inbox files → extracted facts → gated raw tables → dbt marts → published warehouse.
+"""Ingestion: inbox files → extracted facts → validated `raw` tables, with the books kept.
 
-Thin on purpose: every step is a function in `pipeline.steps` that tests call directly.
-Nothing heavy happens at import time (the scheduler parses this file often).
+Thin on purpose: every step is a function in `pipeline.steps` that tests call directly, and
+nothing heavy is imported at parse time. When validated documents reach `raw`, the run emits
+the `fiscal://warehouse/raw` asset, which schedules `fiscal_warehouse` (dbt build → publish).
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, Param, dag, get_current_context, task
+from airflow.sdk import Asset, Metadata, Param, dag, get_current_context, task
 
-WRITER_POOL = "duckdb_writer"
-WAREHOUSE_ASSET = Asset("fiscal://warehouse/published")
+from pipeline.notify import on_failure
+from pipeline.orchestration import INGEST_DAG_ID, RAW_ASSET_URI, WRITER_POOL
+
+RAW_ASSET = Asset(RAW_ASSET_URI)
 
 
 def _settings():
@@ -27,12 +30,13 @@ def _run_id() -> str:
 
 
 @dag(
-    dag_id="fiscal_ingest",
+    dag_id=INGEST_DAG_ID,
     schedule=os.environ.get("FISCAL_INGEST_SCHEDULE", "@hourly"),
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 0},
+    default_args={"retries": 0, "on_failure_callback": on_failure},
+    on_failure_callback=on_failure,
     params={
         "inbox": Param("", type="string", description="Inbox folder (default FISCAL_INBOX or data/inbox)"),
         "warehouse": Param("", type="string", description="Published DuckDB file (default FISCAL_WAREHOUSE)"),
@@ -41,19 +45,21 @@ def _run_id() -> str:
     doc_md=__doc__,
 )
 def fiscal_ingest():
-    @task(pool=WRITER_POOL, retries=2, retry_delay=timedelta(seconds=10))
+    # Lock contention on the work file is transient: retry with backoff.
+    @task(pool=WRITER_POOL, retries=3, retry_delay=timedelta(seconds=10), retry_exponential_backoff=True)
     def discover() -> list[int]:
         from pipeline.steps import step_discover
 
         return step_discover(_settings(), _run_id())
 
-    @task(retries=1, retry_delay=timedelta(seconds=5))
+    # A corrupt file never raises (it is quarantined); a retry only helps a lost worker or I/O hiccup.
+    @task(retries=2, retry_delay=timedelta(seconds=5), retry_exponential_backoff=True)
     def extract(batch_no: int) -> str:
         from pipeline.steps import step_extract
 
         return step_extract(_settings(), _run_id(), batch_no)
 
-    @task(pool=WRITER_POOL, trigger_rule="none_failed")
+    @task(pool=WRITER_POOL, trigger_rule="none_failed", retries=2, retry_delay=timedelta(seconds=10))
     def load(_landed: list[str] | None = None) -> dict:
         from pipeline.steps import step_load
 
@@ -71,36 +77,17 @@ def fiscal_ingest():
 
         return step_promote(_settings(), _run_id())
 
-    @task(pool=WRITER_POOL)
-    def build(_promoted: dict) -> dict:
-        from pipeline.steps import step_build
+    @task(pool=WRITER_POOL, outlets=[RAW_ASSET])
+    def close_books(_promoted: dict):
+        from pipeline.steps import step_close_books
 
-        return step_build(_settings(), _run_id())
-
-    @task(pool=WRITER_POOL)
-    def audit(_built: dict) -> dict:
-        from pipeline.steps import step_audit
-
-        return step_audit(_settings(), _run_id())
-
-    @task(pool=WRITER_POOL, outlets=[WAREHOUSE_ASSET])
-    def publish(_audited: dict) -> str:
-        from pipeline.steps import step_publish
-
-        return step_publish(_settings(), _run_id())
-
-    @task
-    def summary(_published: str) -> dict:
-        from pipeline.steps import step_summary
-        from pipeline.summary import format_summary
-
-        result = step_summary(_settings(), _run_id())
-        print(format_summary(result))
-        return result
+        counts = step_close_books(_settings(), _run_id())
+        print(f"ingestion books closed: {counts}")
+        yield Metadata(RAW_ASSET, {"ingest_run_id": _run_id(), **{k: v for k, v in counts.items() if k != "run_id"}})
 
     batches = discover()
     landed = extract.expand(batch_no=batches)
-    summary(publish(audit(build(promote(gate(load(landed)))))))
+    close_books(promote(gate(load(landed))))
 
 
 fiscal_ingest()

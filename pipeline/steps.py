@@ -83,18 +83,21 @@ def step_build(settings: Settings, run_id: str) -> dict[str, int]:
     return build_warehouse(settings)
 
 
+def step_close_books(settings: Settings, run_id: str) -> dict[str, Any]:
+    """Check the run's ledger balances and record its counts; a run that does not balance fails."""
+    with writer(settings.work_db) as con:
+        return close_books(con, settings, run_id)
+
+
 def step_audit(settings: Settings, run_id: str) -> dict[str, Any]:
-    """Audit the marts, check the ledger balances, and close the run's books before publishing."""
+    """Audit the marts before publishing (write–audit–publish)."""
     from pipeline.gate import audit_marts
 
     with writer(settings.work_db) as con:
         audit = audit_marts(con, run_id)
-        if not audit.success:
-            con.execute("UPDATE meta.runs SET status = 'failed', finished_at = ? WHERE run_id = ?",
-                        [datetime.now(UTC).replace(tzinfo=None), run_id])
-            raise AuditFailed(f"mart audit failed for run {run_id}: {audit.quarantined or audit.warnings}")
-        counts = close_books(con, settings, run_id)
-    return counts
+    if not audit.success:
+        raise AuditFailed(f"mart audit failed for build {run_id}: {audit.quarantined or audit.warnings}")
+    return {"success": True, "warnings": len(audit.warnings)}
 
 
 def close_books(con: Any, settings: Settings, run_id: str) -> dict[str, Any]:

@@ -26,13 +26,34 @@ def dagbag(tmp_path_factory: pytest.TempPathFactory):
 
 def test_dags_import_without_errors(dagbag) -> None:
     assert dagbag.import_errors == {}
-    assert "fiscal_ingest" in dagbag.dag_ids
+    assert {"fiscal_ingest", "fiscal_warehouse"} <= set(dagbag.dag_ids)
 
 
-def test_every_task_that_writes_duckdb_is_in_the_one_slot_pool(dagbag) -> None:
-    dag = dagbag.dags["fiscal_ingest"]
-    writers = {"discover", "load", "gate", "promote", "build", "audit", "publish"}
+@pytest.mark.parametrize(("dag_id", "writers"), [
+    ("fiscal_ingest", {"discover", "load", "gate", "promote", "close_books"}),
+    ("fiscal_warehouse", {"build", "audit", "publish"}),
+])
+def test_every_task_that_writes_duckdb_is_in_the_one_slot_pool(dagbag, dag_id: str, writers: set[str]) -> None:
+    dag = dagbag.dags[dag_id]
     assert {t.task_id for t in dag.tasks if t.pool == "duckdb_writer"} == writers
+
+
+def test_ingestion_runs_on_a_configurable_clock(dagbag) -> None:
+    assert dagbag.dags["fiscal_ingest"].timetable.expression == "0 * * * *"  # default @hourly
+
+
+def test_warehouse_build_is_driven_by_the_asset_ingestion_emits(dagbag) -> None:
+    ingest, warehouse = dagbag.dags["fiscal_ingest"], dagbag.dags["fiscal_warehouse"]
+    emitted = {a.uri for t in ingest.tasks for a in t.outlets}
+    assert "fiscal://warehouse/raw" in emitted
+    assert [a.uri for a in warehouse.timetable.asset_condition.objects] == ["fiscal://warehouse/raw"]
+
+
+def test_a_corrupt_file_is_not_retried_but_lock_contention_is(dagbag) -> None:
+    ingest = dagbag.dags["fiscal_ingest"]
+    assert ingest.get_task("discover").retries >= 1
+    assert ingest.get_task("gate").retries == 0
+    assert ingest.get_task("promote").retries == 0
 
 
 def test_extraction_fans_out_by_dynamic_task_mapping_outside_the_pool(dagbag) -> None:
@@ -43,6 +64,7 @@ def test_extraction_fans_out_by_dynamic_task_mapping_outside_the_pool(dagbag) ->
 
 def test_runs_never_overlap(dagbag) -> None:
     assert dagbag.dags["fiscal_ingest"].max_active_runs == 1
+    assert dagbag.dags["fiscal_warehouse"].max_active_runs == 1
 
 
 def test_dag_file_import_pulls_in_no_heavy_library() -> None:
@@ -53,6 +75,7 @@ def test_dag_file_import_pulls_in_no_heavy_library() -> None:
         " if m in sys.modules]; print(','.join(heavy))"
     )
     env = {**os.environ, "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
-    out = subprocess.run([sys.executable, "-c", code, str(DAGS / "fiscal_ingest.py")], capture_output=True,
-                         text=True, env=env, check=True)
-    assert out.stdout.strip().splitlines()[-1:] in ([], [""])
+    for dag_file in sorted(DAGS.glob("*.py")):
+        out = subprocess.run([sys.executable, "-c", code, str(dag_file)], capture_output=True,
+                             text=True, env=env, check=True)
+        assert out.stdout.strip().splitlines()[-1:] in ([], [""]), dag_file.name
