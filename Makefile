@@ -14,10 +14,11 @@ BENCH_DOCS ?= 1000
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: help venv run test test-faults lint bench integration demo-inbox review up down logs clean
+.PHONY: help venv run reextract test test-faults lint bench integration demo-inbox review up down logs clean
 
 help:
 	@echo "make run [INBOX=dir] [WAREHOUSE=file.duckdb]  ingest the inbox and publish the warehouse"
+	@echo "make reextract                                 re-extract the archive, rebuild, report what changed"
 	@echo "make test                                      install and run the test suite"
 	@echo "make test-faults                               the long fault-injection and hostile-input tests"
 	@echo "make lint                                      ruff"
@@ -38,6 +39,9 @@ venv: $(VENV)/.synced
 
 run: venv
 	$(PY) -m pipeline.run --inbox "$(INBOX)" --warehouse "$(WAREHOUSE)"
+
+reextract: venv
+	$(PY) -m pipeline.run --reextract --warehouse "$(WAREHOUSE)"
 
 test: venv
 	$(PY) -m pytest -m "not integration" -q

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from pipeline.config import REPO_ROOT, Settings, load_settings
-from pipeline.orchestration import INGEST_DAG_ID, WAREHOUSE_DAG_ID, WRITER_POOL
+from pipeline.orchestration import INGEST_DAG_ID, REEXTRACT_DAG_ID, WAREHOUSE_DAG_ID, WRITER_POOL
 
 
 def airflow_env(settings: Settings) -> dict[str, str]:
@@ -72,7 +72,7 @@ def load_dags() -> dict:
     return bag.dags
 
 
-def run_once(settings: Settings) -> tuple[str, dict]:
+def run_once(settings: Settings, reextract: bool = False) -> tuple[str, dict]:
     """Ingestion then the warehouse build, each one DAG run via dag.test(); returns (state, summary).
 
     In a deployment the scheduler starts the warehouse DAG from the asset ingestion emits;
@@ -86,7 +86,12 @@ def run_once(settings: Settings) -> tuple[str, dict]:
         airflow_settings.configure_orm()
     ensure_pool()
     dags = load_dags()
-    ingest = dags[INGEST_DAG_ID].test(run_conf={"inbox": str(settings.inbox), "warehouse": str(settings.warehouse)})
+    if reextract:
+        ingest = dags[REEXTRACT_DAG_ID].test()
+    else:
+        ingest = dags[INGEST_DAG_ID].test(
+            run_conf={"inbox": str(settings.inbox), "warehouse": str(settings.warehouse)}
+        )
     if str(ingest.state) != "success":
         return f"ingestion {ingest.state}", {}
     build = dags[WAREHOUSE_DAG_ID].test(
@@ -101,13 +106,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--inbox", help="folder of report files (default data/inbox)")
     parser.add_argument("--warehouse", help="published DuckDB file (default warehouse/fiscal.duckdb)")
+    parser.add_argument("--reextract", action="store_true",
+                        help="re-extract the archive with the current extractor, rebuild and report what changed")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = load_settings(inbox=args.inbox, warehouse=args.warehouse)
     if not settings.inbox.is_dir():
         print(f"error: inbox {settings.inbox} is not a folder; pass INBOX=<folder>", file=sys.stderr)
         return 2
-    state, summary = run_once(settings)
+    state, summary = run_once(settings, reextract=args.reextract)
     from pipeline.summary import format_summary
 
     if summary:

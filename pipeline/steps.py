@@ -33,20 +33,24 @@ class AuditFailed(RuntimeError):
     """The marts failed their audit; the previously published warehouse stays in place."""
 
 
-def step_discover(settings: Settings, run_id: str) -> list[int]:
-    """Write the run's manifest; return the batch numbers to extract."""
+def record_run_start(settings: Settings, run_id: str, source: str, files_seen: int) -> None:
+    """A run records its id, the extractor version and (later) its counts in `meta.runs`."""
     from extract import EXTRACTOR_VERSION
 
-    manifest = discover(settings, run_id, known_contents(settings.work_db))
-    write_manifest(settings, manifest)
     with writer(settings.work_db) as con:
         con.execute(
             "INSERT INTO meta.runs (run_id, started_at, status, extractor_version, inbox, files_seen) "
             "VALUES (?, ?, 'running', ?, ?, ?) ON CONFLICT (run_id) DO UPDATE SET status = 'running', "
             "files_seen = excluded.files_seen, extractor_version = excluded.extractor_version",
-            [run_id, datetime.now(UTC).replace(tzinfo=None), EXTRACTOR_VERSION, str(settings.inbox),
-             len(manifest.files)],
+            [run_id, datetime.now(UTC).replace(tzinfo=None), EXTRACTOR_VERSION, source, files_seen],
         )
+
+
+def step_discover(settings: Settings, run_id: str) -> list[int]:
+    """Write the run's manifest; return the batch numbers to extract."""
+    manifest = discover(settings, run_id, known_contents(settings.work_db))
+    write_manifest(settings, manifest)
+    record_run_start(settings, run_id, str(settings.inbox), len(manifest.files))
     return list(range(len(manifest.batches)))
 
 

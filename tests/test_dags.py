@@ -32,6 +32,7 @@ def test_dags_import_without_errors(dagbag) -> None:
 @pytest.mark.parametrize(("dag_id", "writers"), [
     ("fiscal_ingest", {"discover", "load", "gate", "promote", "close_books"}),
     ("fiscal_warehouse", {"build", "audit", "publish"}),
+    ("fiscal_reextract", {"plan", "load", "gate", "snapshot", "promote", "report_changes"}),
 ])
 def test_every_task_that_writes_duckdb_is_in_the_one_slot_pool(dagbag, dag_id: str, writers: set[str]) -> None:
     dag = dagbag.dags[dag_id]
