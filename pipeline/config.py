@@ -17,6 +17,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
 #: How many files one extraction task handles; the unit of fan-out.
 DEFAULT_BATCH_SIZE = 200
+#: Per-file limits while reading: a pathological file is quarantined, not allowed to stall the run.
+DEFAULT_EXTRACT_TIMEOUT_S = 120.0
+DEFAULT_EXTRACT_MEMORY_MB = 2048
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,9 @@ class Settings:
     state: Path
     batch_size: int = DEFAULT_BATCH_SIZE
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    extract_workers: int = max(1, os.cpu_count() or 1)
+    extract_timeout_s: float = DEFAULT_EXTRACT_TIMEOUT_S
+    extract_memory_mb: int = DEFAULT_EXTRACT_MEMORY_MB
 
     @property
     def work_db(self) -> Path:
@@ -98,4 +104,7 @@ def load_settings(
         state=_path(str(state) if state else env.get("FISCAL_STATE"), REPO_ROOT / "var").resolve(),
         batch_size=int(env.get("FISCAL_BATCH_SIZE", DEFAULT_BATCH_SIZE)),
         max_file_bytes=int(env.get("FISCAL_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES)),
+        extract_workers=int(env.get("FISCAL_EXTRACT_WORKERS", max(1, os.cpu_count() or 1))),
+        extract_timeout_s=float(env.get("FISCAL_EXTRACT_TIMEOUT", DEFAULT_EXTRACT_TIMEOUT_S)),
+        extract_memory_mb=int(env.get("FISCAL_EXTRACT_MEMORY_MB", DEFAULT_EXTRACT_MEMORY_MB)),
     )

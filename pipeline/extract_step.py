@@ -8,6 +8,7 @@ The original bytes are archived by sha256 so the archive can be re-extracted lat
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -17,6 +18,7 @@ from typing import Any
 
 from pipeline.config import Settings
 from pipeline.discover import InboxFile, read_manifest
+from pipeline.isolation import Failure, map_isolated
 
 log = logging.getLogger(__name__)
 
@@ -82,25 +84,36 @@ def extract_entry(settings: Settings, entry: InboxFile) -> dict[str, Any]:
 
 
 def run_batch(settings: Settings, run_id: str, batch_no: int) -> str:
-    """Extract batch `batch_no` of the run's manifest into its landing file; return its path."""
+    """Extract batch `batch_no` of the run's manifest into its landing file; return its path.
+
+    Files are read in isolated worker processes (all cores, per-file time and memory limits):
+    a file that hangs or explodes is quarantined with the reason, the batch goes on.
+    """
     manifest = read_manifest(settings, run_id)
     by_seq = manifest.by_seq()
+    entries = [by_seq[seq] for seq in manifest.batches[batch_no]]
     out = landing_file(settings, run_id, batch_no)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     counts = {"ok": 0, "rejected": 0}
+    records: dict[int, dict[str, Any]] = {}
+    work = functools.partial(extract_entry, settings)
+    for index, result in map_isolated(work, entries, workers=settings.extract_workers,
+                                      timeout_s=settings.extract_timeout_s,
+                                      memory_bytes=settings.extract_memory_mb << 20):
+        entry = entries[index]
+        if isinstance(result, Failure):
+            log.warning("extraction failed", extra={"file": entry.source_path, "code": result.code})
+            result = _rejected(entry, entry.sha256, f"{result.code}: {entry.file_name}: {result.message}")
+        records[index] = result
     with tmp.open("w", encoding="utf-8") as handle:
-        for seq in manifest.batches[batch_no]:
-            entry = by_seq[seq]
-            try:
-                record = extract_entry(settings, entry)
-            except Exception as err:  # one bad file must never sink the batch
-                log.exception("extraction failed", extra={"file": entry.source_path})
-                record = _rejected(entry, entry.sha256, f"extractor_error: {type(err).__name__}: {err}")
-            record["seq"] = seq
+        for index, entry in enumerate(entries):
+            record = records[index]
+            record["seq"] = entry.seq
             record["source_path"] = entry.source_path
             record["file_name"] = entry.file_name
-            counts[record.get("status", "rejected")] = counts.get(record.get("status", "rejected"), 0) + 1
+            status = record.get("status", "rejected")
+            counts[status] = counts.get(status, 0) + 1
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     os.replace(tmp, out)
     log.info("batch extracted", extra={"run_id": run_id, "batch": batch_no, **counts})
