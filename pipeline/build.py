@@ -50,6 +50,8 @@ def run_dbt(settings: Settings, *args: str) -> dict[str, int]:
     env = dbt_env(settings)
     command = [dbt_executable(), *args, "--project-dir", str(settings.dbt_project_dir),
                "--profiles-dir", str(settings.dbt_project_dir)]
+    if os.environ.get("FISCAL_FAULT") == "dbt_during_build":
+        _kill_midway(command, env)
     proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     counts = _result_counts(Path(env["DBT_TARGET_PATH"]) / "run_results.json")
     if proc.returncode != 0:
@@ -57,6 +59,18 @@ def run_dbt(settings: Settings, *args: str) -> dict[str, int]:
         raise DbtBuildError(f"dbt {' '.join(args)} failed (exit {proc.returncode}): {counts}\n{tail}")
     log.info("dbt finished", extra={"command": args[0] if args else "", **counts})
     return counts
+
+
+def _kill_midway(command: list[str], env: dict[str, str]) -> None:
+    """Fault injection: start dbt, SIGKILL it while it builds, then die as the task would."""
+    import signal
+    import time
+
+    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(float(os.environ.get("FISCAL_FAULT_DELAY", "6")))
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _result_counts(path: Path) -> dict[str, int]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from pipeline.config import Settings
 from pipeline.discover import InboxFile, read_manifest
+from pipeline.faults import maybe_crash
 from pipeline.isolation import Failure, map_isolated
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,7 @@ def run_batch(settings: Settings, run_id: str, batch_no: int) -> str:
             status = record.get("status", "rejected")
             counts[status] = counts.get(status, 0) + 1
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    maybe_crash("extract_before_landing_rename")
     os.replace(tmp, out)
     log.info("batch extracted", extra={"run_id": run_id, "batch": batch_no, **counts})
     return str(out)

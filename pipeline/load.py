@@ -20,6 +20,7 @@ import pyarrow as pa
 from pipeline.config import Settings
 from pipeline.db import writer
 from pipeline.discover import read_manifest
+from pipeline.faults import maybe_crash
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +204,7 @@ def load_incoming(settings: Settings, run_id: str, landing_files: Iterable[str])
         for table in INCOMING_TABLES:
             con.execute(f"DELETE FROM incoming.{table}")
             _insert(con, table, tables[table])
+        maybe_crash("load_before_commit")
         con.execute("COMMIT")
     counts = {t: len(rows) for t, rows in tables.items()}
     log.info("incoming staged", extra={"run_id": run_id, **counts})

@@ -26,6 +26,7 @@ import duckdb
 
 from pipeline.config import Settings
 from pipeline.db import writer
+from pipeline.faults import maybe_crash
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +250,7 @@ def promote(settings: Settings, run_id: str) -> dict[str, int]:
         result = _decide(con, run_id)
         _move_to_raw(con, result)
         _write_ledger(con, run_id, result, now)
+        maybe_crash("promote_before_commit")
         con.execute("COMMIT")
     _copy_to_quarantine(settings, result)
     counts = result.counts()

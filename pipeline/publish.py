@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.config import Settings, safe_run_id
+from pipeline.faults import maybe_crash
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +65,8 @@ def build_serving_copy(work_db: Path, target: Path) -> Path:
     """Write the serving copy to a temporary file beside `target`; return its path."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.building")
-    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+    for leftover in target.parent.glob(f".{target.name}.*.building*"):
+        leftover.unlink(missing_ok=True)  # left by a publish that was killed; never visible to readers
     con = duckdb.connect(":memory:")
     try:
         con.execute(f"ATTACH {_literal(str(work_db))} AS work (READ_ONLY)")
@@ -118,7 +119,9 @@ def publish(settings: Settings, stamp: str) -> Path:
     """Build, freeze and atomically swap in the serving copy, then refresh the Parquet export."""
     tmp = build_serving_copy(settings.work_db, settings.warehouse)
     os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    maybe_crash("publish_before_swap")
     os.replace(tmp, settings.warehouse)
+    maybe_crash("publish_before_parquet")
     export_parquet(settings.warehouse, settings.parquet_dir, stamp)
     log.info("published", extra={"warehouse": str(settings.warehouse)})
     return settings.warehouse

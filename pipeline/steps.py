@@ -18,6 +18,7 @@ from pipeline.config import Settings
 from pipeline.db import known_contents, writer
 from pipeline.discover import discover, read_manifest, write_manifest
 from pipeline.extract_step import run_batch
+from pipeline.faults import maybe_crash
 from pipeline.load import load_incoming
 from pipeline.promote import promote
 from pipeline.publish import publish
@@ -76,6 +77,7 @@ def step_gate(settings: Settings, run_id: str) -> dict[str, Any]:
 
     with writer(settings.work_db) as con:
         result = validate_batch(con, run_id)
+        maybe_crash("gate_after_validation")
     return {"quarantined": len(result.quarantined), "warnings": len(result.warnings), "success": result.success}
 
 

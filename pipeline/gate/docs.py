@@ -71,14 +71,15 @@ def sanitize_site(site: Path) -> None:
         text = _REMOTE_LINK.sub("", text)
         text = _REMOTE_SCRIPT.sub("", text)
         text = _INLINE_SCRIPT.sub("", text)
-        text = _REMOTE_IMG.sub(lambda m: m.group(1) + _rel(logo, page) + m.group(2), text)
-        text = _REMOTE_URL.sub(lambda m: f"url('{_rel(logo, page)}')", text)
+        local_logo = _rel(logo, page)
+        text = _REMOTE_IMG.sub(lambda m, lg=local_logo: m.group(1) + lg + m.group(2), text)
+        text = _REMOTE_URL.sub(f"url('{local_logo}')", text)
         text = _REMOTE_A.sub(r"\1", text)
         text = text.replace("</head>", f'<link rel="stylesheet" href="{_rel(css, page)}">\n</head>', 1)
         page.write_text(text, encoding="utf-8")
     for sheet in site.rglob("*.css"):
         text = sheet.read_text(encoding="utf-8")
-        sheet.write_text(_REMOTE_URL.sub(lambda m: f"url('{_rel(logo, sheet)}')", text), encoding="utf-8")
+        sheet.write_text(_REMOTE_URL.sub(f"url('{_rel(logo, sheet)}')", text), encoding="utf-8")
     _static_index(site)
 
 

@@ -169,7 +169,8 @@ def values_frame(con: Con, suite: Suite, run_id: str) -> pd.DataFrame:
     p = suite.parameters
     bands = ", ".join(f"({_lit(g)}, {lo!r}, {hi!r})" for g, lo, hi in grade_bands(suite))
     sql = VALUES_SQL.format(
-        bands=bands, score_text=_num_text("score"), money_fields=_list(p["money_fields"]), money_units=_list(p["money_units"])
+        bands=bands, score_text=_num_text("score"),
+        money_fields=_list(p["money_fields"]), money_units=_list(p["money_units"]),
     )
     return con.execute(sql, {"run_id": run_id}).df()
 

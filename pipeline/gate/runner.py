@@ -11,6 +11,7 @@ time of this package (DAG parsing imports `pipeline.gate`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -311,7 +312,8 @@ def run_stage(
 
 
 def _row(run: _SuiteRun, doc: str | None, name: str, severity: str, success: bool, detail: str) -> dict[str, Any]:
-    return {"validation_id": run.validation_id, "document_id": doc, "expectation": name, "severity": severity, "success": success, "detail": detail}
+    return {"validation_id": run.validation_id, "document_id": doc, "expectation": name, "severity": severity,
+            "success": success, "detail": detail}
 
 
 def _judge(
@@ -367,7 +369,8 @@ def _judge(
             result.warnings.append((doc, name, text))
 
     if severity == "critical" and failing and run.suite.stage != "incoming":
-        result.errors.append(f"{name}: {len(failing)} failing row(s), e.g. {render_detail(exp['type'], kw, meta, failing[0])}")
+        example = render_detail(exp["type"], kw, meta, failing[0])
+        result.errors.append(f"{name}: {len(failing)} failing row(s), e.g. {example}")
     for p in problems:
         result.errors.append(f"{run.suite.name}.{name}: {p}")
     ok = not failing and not problems
@@ -431,10 +434,8 @@ def _write_meta(con: Con, run_id: str, stage: str, runs: list[_SuiteRun], rows: 
         raise
     finally:
         for view in (runs_view, res_view):
-            try:
+            with contextlib.suppress(duckdb.Error):
                 con.unregister(view)
-            except duckdb.Error:
-                pass
 
 
 def _begin(con: Con) -> bool:
