@@ -10,11 +10,14 @@ runs the `fiscal_ingest` DAG with `dag.test()` and prints the run summary.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import json
 import logging
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.config import REPO_ROOT, Settings, load_settings
@@ -102,6 +105,37 @@ def run_once(settings: Settings, reextract: bool = False) -> tuple[str, dict]:
     return ("success" if str(build.state) == "success" else f"warehouse build {build.state}"), summary
 
 
+class RunInProgress(RuntimeError):
+    """Another run holds the state folder's lock."""
+
+
+@contextlib.contextmanager
+def exclusive_run(settings: Settings) -> Iterator[None]:
+    """One run per state folder at a time: a second one started meanwhile exits with a clear message.
+
+    The lock is an flock on `var/run.lock`; the kernel drops it when the holder dies, even by kill -9,
+    so a crashed run never blocks the next one.
+    """
+    settings.state.mkdir(parents=True, exist_ok=True)
+    handle = (settings.state / "run.lock").open("a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise RunInProgress(
+                f"another ingestion run is in progress on {settings.state} ({holder}); "
+                "wait for it to finish, or point FISCAL_STATE elsewhere"
+            ) from err
+        handle.truncate(0)
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--inbox", help="folder of report files (default data/inbox)")
@@ -114,7 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     if not settings.inbox.is_dir():
         print(f"error: inbox {settings.inbox} is not a folder; pass INBOX=<folder>", file=sys.stderr)
         return 2
-    state, summary = run_once(settings, reextract=args.reextract)
+    try:
+        with exclusive_run(settings):
+            state, summary = run_once(settings, reextract=args.reextract)
+    except RunInProgress as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 3
     from pipeline.summary import format_summary
 
     if summary:

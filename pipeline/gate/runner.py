@@ -439,11 +439,17 @@ def _write_meta(con: Con, run_id: str, stage: str, runs: list[_SuiteRun], rows: 
 
 
 def _begin(con: Con) -> bool:
-    """Open a transaction unless the caller already has one (DuckDB has no nested transactions)."""
-    try:
-        con.execute("BEGIN TRANSACTION")
-    except duckdb.TransactionException:
+    """Open a transaction unless the caller already has one.
+
+    DuckDB has no nested transactions, and a failed `BEGIN` inside the caller's transaction
+    would abort it, so ask first: in autocommit mode every statement gets a new transaction id,
+    inside an open transaction two statements share one.
+    """
+    first = con.execute("SELECT txid_current()").fetchone()[0]
+    second = con.execute("SELECT txid_current()").fetchone()[0]
+    if first == second:
         return False
+    con.execute("BEGIN TRANSACTION")
     return True
 
 

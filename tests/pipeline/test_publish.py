@@ -103,3 +103,14 @@ def test_readers_see_a_complete_copy_during_repeated_publishes(settings: Setting
         reader.join()
     assert errors == []
     assert seen <= set(range(10, 18))
+
+
+def test_a_second_run_on_the_same_state_exits_with_a_clear_message(settings: Settings) -> None:
+    from pipeline.run import RunInProgress, exclusive_run
+
+    with exclusive_run(settings):
+        try:
+            with exclusive_run(settings):
+                raise AssertionError("the second run must not start")
+        except RunInProgress as err:
+            assert "another ingestion run is in progress" in str(err)

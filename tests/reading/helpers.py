@@ -1,0 +1,138 @@
+"""Fixture builders shared by the reading-layer tests (all fixtures are made in the tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+
+REPORT = (
+    "盐边县经济信息化和科学技术局\n"
+    "2021年部门整体支出绩效自评报告\n"
+    "一、部门概况\n"
+    "本年支出合计3137.51万元，其中基本支出1234.00万元，项目支出1903.51万元。\n"
+    "共设置绩效目标12个，自评得分93分，评价等级为优。\n"
+)
+
+
+def sample_paths() -> list[Path]:
+    return sorted(SAMPLES.glob("*.txt")) if SAMPLES.is_dir() else []
+
+
+def make_docx(paragraphs_before: list[str], table: list[list[str]] | None, paragraphs_after: list[str]) -> bytes:
+    """A .docx built with python-docx: paragraphs, one table, paragraphs."""
+    import io
+
+    import docx
+
+    d = docx.Document()
+    for p in paragraphs_before:
+        d.add_paragraph(p)
+    if table:
+        t = d.add_table(rows=len(table), cols=len(table[0]))
+        for r, row in enumerate(table):
+            for c, v in enumerate(row):
+                t.cell(r, c).text = v
+    for p in paragraphs_after:
+        d.add_paragraph(p)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def rezip(data: bytes, replace: dict[str, bytes], add: dict[str, bytes] | None = None) -> bytes:
+    """Copy a zip package, replacing and adding entries (to build hostile variants)."""
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, replace.get(info.filename, src.read(info.filename)))
+        for k, v in (add or {}).items():
+            dst.writestr(k, v)
+    return out.getvalue()
+
+
+def make_pdf(pages: list[list[str]], table: list[list[str]] | None = None, encrypt: str | None = None) -> bytes:
+    """A Chinese text PDF drawn with reportlab's built-in CID font STSong-Light.
+
+    Each page is a list of lines; `table` (if given) is drawn on the last page as rows of
+    cells 150 pt apart, so its cells are separated by wide gaps like a printed table.
+    """
+    import io
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, encrypt=encrypt)
+    for k, lines in enumerate(pages):
+        c.setFont("STSong-Light", 11)
+        y = 800
+        for line in lines:
+            c.drawString(72, y, line)
+            y -= 18
+        if table and k == len(pages) - 1:
+            for row in table:
+                for j, cell in enumerate(row):
+                    c.drawString(72 + 150 * j, y, cell)
+                y -= 18
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def make_image_pdf(text: str = "本年支出合计3137.51万元") -> bytes:
+    """A 'scanned' PDF: one page holding only an image of text (no text layer)."""
+    import io
+
+    from PIL import Image, ImageDraw
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    img = Image.new("L", (800, 200), 255)
+    ImageDraw.Draw(img).text((20, 80), text.encode("ascii", "replace").decode(), fill=0)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawImage(ImageReader(img), 72, 600, width=400, height=100)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def raw_pdf(content: bytes, font: bytes) -> bytes:
+    """A one-page PDF written by hand (to make fonts reportlab never writes)."""
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        font,
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for o in offsets:
+        out += b"%010d 00000 n \n" % o
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def garbled_pdf() -> bytes:
+    """Identity-H CID font without ToUnicode: pdfium returns CIDs as code points (garbage)."""
+    font = (
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /XYZ+SimSun /Encoding /Identity-H /DescendantFonts "
+        b"[<< /Type /Font /Subtype /CIDFontType2 /BaseFont /XYZ+SimSun /CIDSystemInfo "
+        b"<< /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>] >>"
+    )
+    content = b"BT /F1 12 Tf 72 700 Td <" + b"0F3A0B21113C2A5D1E0F0C0D0E0F" * 12 + b"> Tj ET"
+    return raw_pdf(content, font)
