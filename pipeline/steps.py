@@ -76,7 +76,7 @@ def step_gate(settings: Settings, run_id: str) -> dict[str, Any]:
     from pipeline.gate import validate_batch
 
     with writer(settings.work_db) as con:
-        result = validate_batch(con, run_id)
+        result = validate_batch(con, run_id, data_docs_dir=settings.data_docs)
         maybe_crash("gate_after_validation")
     return {"quarantined": len(result.quarantined), "warnings": len(result.warnings), "success": result.success}
 
@@ -100,7 +100,7 @@ def step_audit(settings: Settings, run_id: str) -> dict[str, Any]:
     from pipeline.gate import audit_marts
 
     with writer(settings.work_db) as con:
-        audit = audit_marts(con, run_id)
+        audit = audit_marts(con, run_id, data_docs_dir=settings.data_docs)
     if not audit.success:
         raise AuditFailed(f"mart audit failed for build {run_id}: {audit.quarantined or audit.warnings}")
     return {"success": True, "warnings": len(audit.warnings)}

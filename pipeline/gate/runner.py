@@ -252,7 +252,7 @@ def run_stage(
     result = GateResult(run_id=run_id, stage=stage)
     docs_dir = Path(data_docs_dir) / "gx" if data_docs_dir is not None else None
     suites = [load_suite(n) for n in suite_names]
-    for s in suites:
+    for s in suites:  # fail fast, before any work, on an expectation type without a SQL twin
         for exp in s.expectations:
             failing_rows_sql(exp["type"], {k: v for k, v in exp["kwargs"].items() if not isinstance(v, dict)})
 
@@ -289,10 +289,6 @@ def run_stage(
             finally:
                 mem.unregister("frame")
             run.finished_at = _now()
-        if docs_dir is not None and ctx is not None:
-            from pipeline.gate.docs import build_data_docs
-
-            build_data_docs(ctx, docs_dir)
     finally:
         mem.close()
 
@@ -302,9 +298,15 @@ def run_stage(
     _write_meta(con, run_id, stage, runs, result_rows)
     result.seconds = time.perf_counter() - t0
     if data_docs_dir is not None:
-        from pipeline.gate.docs import write_report
+        # Reports are for people; a rendering problem is logged, it never changes the verdict.
+        from pipeline.gate.docs import build_data_docs, write_report
 
-        write_report(con, Path(data_docs_dir), run_id)
+        try:
+            if docs_dir is not None and ctx is not None:
+                build_data_docs(ctx, docs_dir)
+            write_report(con, Path(data_docs_dir), run_id)
+        except Exception:
+            log.exception("could not write the gate's Data Docs into %s", data_docs_dir)
     log.info("%s gate for run %s: %d documents, %d quarantined, %d warnings, success=%s in %.2fs",
              stage, run_id, result.evaluated_documents, len(result.quarantined), len(result.warnings),
              result.success, result.seconds)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -83,10 +84,15 @@ CRITICAL_CASES = {
     "negative000001": ("expect_money_not_negative", "facts.three_public_reception=-50000 < 0"),
     "absurd00000001": ("expect_money_not_absurd", "facts.procurement_total=500000000000 > 100000000000"),
     "dupid000000001": ("expect_document_id_unique_in_batch", "document_id=dupid000000001 appears 2 times"),
+    "badtype0000001": ("expect_report_type_known", "report_type='annual_report' not in"),
+}
+
+# Promotion, not the gate, decides between files that share a report key (duplicate or re-issue), and
+# re-extraction re-reads documents already in raw on purpose: both are recorded as info only.
+INFO_CASES = {
     "dupkeya0000001": ("expect_document_key_unique_in_batch", "also in this batch as document_id dupkeyb0000001"),
     "dupkeyb0000001": ("expect_document_key_unique_in_batch", "also in this batch as document_id dupkeya0000001"),
     "inraw000000001": ("expect_document_id_not_in_raw", "already in raw.documents from run an-earlier-run"),
-    "badtype0000001": ("expect_report_type_known", "report_type='annual_report' not in"),
 }
 
 WARNING_CASES = {
@@ -102,7 +108,7 @@ WARNING_CASES = {
 
 
 @pytest.fixture(scope="module")
-def gated(tmp_path_factory: pytest.TempPathFactory) -> tuple[duckdb.DuckDBPyConnection, GateResult]:
+def gated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[duckdb.DuckDBPyConnection, GateResult]]:
     con = new_db(tmp_path_factory.mktemp("gate") / "work.duckdb")
     _build_batch(con)
     result = validate_batch(con, RUN)
@@ -125,6 +131,15 @@ def test_critical_failure_quarantines_the_document_with_expectation_and_value(ga
     reason = result.quarantined[doc]
     assert f"critical {expectation}: " in reason
     assert value in reason
+
+
+@pytest.mark.parametrize("doc", sorted(INFO_CASES))
+def test_same_key_and_known_content_are_recorded_as_info_not_quarantined(gated, doc: str) -> None:
+    con, result = gated
+    expectation, value = INFO_CASES[doc]
+    assert doc not in result.quarantined
+    rows = _results(con, document_id=doc, expectation=expectation)
+    assert rows and rows[0][2] == "info" and value in rows[0][4]
 
 
 def test_only_the_bad_documents_are_quarantined(gated) -> None:
@@ -180,7 +195,7 @@ def test_validation_runs_has_one_row_per_suite_with_counts_and_gx_json(gated) ->
     ).fetchall()
     assert sorted(r[0] for r in rows) == sorted(INCOMING_SUITES)
     by_suite = {r[0]: r for r in rows}
-    assert by_suite["incoming_documents"][4] == 8          # documents failing a critical identity check
+    assert by_suite["incoming_documents"][4] == 5          # documents failing a critical identity check
     assert by_suite["incoming_facts"][4] == 2              # negative and absurd money
     # arithmetic x4, conflict, year-over-year, and the 三公 sum broken by the negative (quarantined) document
     assert by_suite["incoming_consistency"][5] == 7
@@ -238,6 +253,16 @@ def test_retry_after_promotion_is_not_a_duplicate_against_raw(tmp_path: Path) ->
     add_good_document(con, "r1", "promoted000001")
     add_document(con, "r1", "promoted000001", schema="raw")  # promoted by this same run, then retried
     assert validate_batch(con, "r1").quarantined == {}
+
+
+def test_gate_writes_inside_the_callers_open_transaction(tmp_path: Path) -> None:
+    con = new_db(tmp_path / "w.duckdb")
+    add_good_document(con, "rt", "txn00000000001", fiscal_year=1899)
+    con.execute("BEGIN TRANSACTION")
+    result = validate_batch(con, "rt")
+    con.execute("ROLLBACK")  # the caller decides: its rollback takes the gate's rows with it
+    assert "txn00000000001" in result.quarantined
+    assert con.execute("SELECT count(*) FROM meta.validation_runs WHERE run_id = 'rt'").fetchone()[0] == 0
 
 
 def test_other_runs_rows_are_left_alone(tmp_path: Path) -> None:
