@@ -1,0 +1,503 @@
+"""Scalar facts (fields.md §3) from prose and table rows, with the rules of §5.
+
+How a value is placed: every label of every field is found in one pass; the first number after
+a label, in the same clause and before the next label, is its candidate. The text between label
+and number (the "gap") and the sentence around it decide what the number is:
+
+* a change (增加/减少/比…), a share (占), a per-head figure, another year → not the field's value;
+* a planned figure (预算/年初预算) → the field's `budget_field` if it has one (three_public_budget),
+  and the executed figure printed right after it (…预算 X，实际支出 Y) → the field;
+* a breakdown under "其中" of a part (项目支出…其中：商品和服务支出…) → not the department figure;
+* a score/grade/rate whose sentence names a project or a category → not the department's;
+* 无…支出 / 未发生… → 0.
+
+Every candidate keeps its span; the first stated is the value and any different value makes a
+conflict (equal within the printed precision is not different).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from .labels import Catalog, FieldSpec, catalog, label_matches
+from .numbers import NUMBER_RE, money_factor, ratio, to_num, tolerance, unit_after, units, yuan
+from .textutil import LineIndex, period_start, sentence_start, snippet
+
+_YEAR_AFTER = re.compile(r"\s*(?:年|月|日|号|季度|周岁|个月|月份)")
+_YEAR_IN = re.compile(r"(\d{4})\s*年")
+_CLAUSE_STOP = re.compile(r"[。;\n!?]|,(?!\d{3})")
+_NEGATION = re.compile(r"(?:无|未发生|没有|未安排|未产生|不存在)")
+_PAREN = re.compile(r"\([^()]*\)")
+_UNIT_PAREN = re.compile(r"\(\s*(?:亿元|万元|千元|元|%|人|个)\s*\)")
+_GRADE_PATTERNS = [
+    # explicit grade words: 自评等级为“优” / 评价等级：良好
+    re.compile(r"(?:自评等级|评价等级|绩效等级|评定等级|评价等次|等级|等次)\s*(?:为|是|:|评定为|确定为)?\s*"
+               r"[“\"「]?(优秀|良好|优|良|中等|中|较差|差)"),
+    # quoted after a conclusion word: 评价总体“良好” / 评价为“优”
+    re.compile(r"(?:评价|评定|总体|结论|结果|绩效)\s*(?:为|是|:)?\s*[“\"「](优秀|良好|优|良|中等|中|较差|差)[”\"」]"),
+    # unquoted two-character grade right after 绩效/评价: 部门整体支出绩效良好，
+    re.compile(r"(?:绩效|评价结果|评价结论|总体评价|评价|评定)\s*(?:为|是)?\s*(优秀|良好)(?=[,。;、\s]|$)"),
+]
+_HEADER_UNIT = [re.compile(p) for p in units()["header_patterns"]]
+
+
+@dataclass
+class Candidate:
+    field: str
+    value: float | int | None
+    value_text: str | None
+    unit: str | None
+    as_reported: str
+    start: int
+    end: int
+    decimals: int = 2
+    total: bool = False
+    sentence: int = 0
+    annex: bool = False
+
+
+@dataclass
+class FactResult:
+    facts: list[dict] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    project_signals: list[dict] = field(default_factory=list)
+    document_spans: dict = field(default_factory=dict)
+
+
+def _warn(out: list[dict], code: str, message: str, fld: str | None, span: tuple[int, int] | None) -> None:
+    out.append({"code": code, "message": message, "field": fld, "span": list(span) if span else None})
+
+
+class _Ctx:
+    """Per-document state shared by the placement rules."""
+
+    def __init__(self, text: str, report_type: str | None, fiscal_year: int | None, scope_at, cat: Catalog):
+        self.text = text
+        self.report_type = report_type
+        self.fiscal_year = fiscal_year
+        self.scope_at = scope_at
+        self.cat = cat
+        self.lines = LineIndex(text)
+        self.cands: list[Candidate] = []
+        self.warnings: list[dict] = []
+        self.project_signals: list[dict] = []
+        self.labels: list[tuple[int, int, list[str]]] = []
+        self.years: list[tuple[int, int]] | None = None
+        self.year_pos: list[int] = []
+
+
+def _header_unit(ctx: _Ctx, pos: int) -> str | None:
+    """Unit printed in a table or column header above a bare table number (单位：万元, (万元))."""
+    lo = max(0, pos - 3000)
+    best = None
+    best_pos = -1
+    for rx in _HEADER_UNIT:
+        for m in rx.finditer(ctx.text, lo, pos):
+            if m.start() > best_pos:
+                best, best_pos = m.group(1), m.start()
+    return best
+
+
+def _is_table_number(ctx: _Ctx, start: int, end: int) -> bool:
+    ls, le = ctx.lines.line_bounds(start)
+    line = ctx.text[ls:le]
+    if "\t" in line:
+        return True
+    return line.strip() == ctx.text[start:end].strip()
+
+
+def _first_number(ctx: _Ctx, pos: int, stop: int):
+    """First number in text[pos:stop] that is not a year/date; with the unit after it."""
+    for m in NUMBER_RE.finditer(ctx.text, pos, stop):
+        n = to_num(m)
+        if n is None:
+            continue
+        if _YEAR_AFTER.match(ctx.text, n.end):
+            continue
+        unit, uend = unit_after(ctx.text, n.end, len(ctx.text))
+        return n, unit, uend
+    return None
+
+
+def _other_year(ctx: _Ctx, sent_start: int, label_start: int) -> int | None:
+    if ctx.fiscal_year is None:
+        return None
+    if ctx.years is None:
+        ctx.years = [(m.start(), int(m.group(1))) for m in _YEAR_IN.finditer(ctx.text)]
+        ctx.year_pos = [p for p, _ in ctx.years]
+    i = bisect.bisect_left(ctx.year_pos, label_start) - 1
+    year = ctx.years[i][1] if i >= 0 and ctx.years[i][0] >= sent_start else None
+    if year is not None and year != ctx.fiscal_year and 1990 < year < 2100:
+        return year
+    return None
+
+
+def _head_label_fields(ctx: _Ctx, head_start: int, head_end: int) -> list[str]:
+    """Fields of the last label in a sentence head, ignoring labels inside parentheses."""
+    head = ctx.text[head_start:head_end]
+    masked = _PAREN.sub(lambda m: " " * len(m.group(0)), head)
+    last: list[str] = []
+    for s, _e, fs in ctx.labels:
+        if s < head_start:
+            continue
+        if s >= head_end:
+            break
+        if masked[s - head_start] != " " and fs:
+            last = fs
+    return last
+
+
+def _department_scope(ctx: _Ctx, sent_start: int, pos: int) -> tuple[str, str | None]:
+    """('department'|'project'|'subscope', project name) for a figure at pos."""
+    cat = ctx.cat
+    context = ctx.text[sent_start:pos]
+    region_kind, region_name = ctx.scope_at(pos)
+    if cat.department_re.search(context):
+        return "department", None
+    m = cat.subscope_re.search(context)
+    if m:
+        if m.group(0) in ("项目", "专项", "工程", "资金"):
+            from .projects import project_key
+
+            name = _project_name_from(context)
+            return "project", name if project_key(name) else region_name
+        return "subscope", None
+    if region_kind == "project":
+        return "project", region_name
+    return "department", None
+
+
+_PROJ_NAME = re.compile(
+    r"[“\"]([^”\"]{4,60})[”\"]\s*项目"
+    r"|(?:^|[,:，])\s*((?:\d{4}\s*年度?)?[^,:，。;]{4,60}?)(?:项目)?(?:支出)?(?:绩效)"
+)
+
+
+def _project_name_from(context: str) -> str | None:
+    m = _PROJ_NAME.search(context)
+    if not m:
+        return None
+    name = (m.group(1) or m.group(2) or "").strip()
+    return name or None
+
+
+def _money_value(ctx: _Ctx, n, unit: str | None, fld: str) -> tuple[float | None, str | None]:
+    if unit is not None and money_factor(unit) is not None:
+        return yuan(n.value, unit), unit
+    if unit is None and _is_table_number(ctx, n.start, n.end):
+        hu = _header_unit(ctx, n.start)
+        if hu:
+            return yuan(n.value, hu), hu
+    if unit is None:
+        _warn(ctx.warnings, "unit_unknown", f"{n.text} near a {fld} label has no unit", fld, (n.start, n.end))
+    return None, None
+
+
+def _place_value(ctx: _Ctx, spec: FieldSpec, n, unit, uend) -> Candidate | None:
+    """A number of the right kind for this field, or None."""
+    kind = spec.kind
+    if kind == "money":
+        v, u = _money_value(ctx, n, unit, spec.name)
+        if v is None:
+            return None
+        return Candidate(spec.name, v, None, u, n.text, n.start, uend if unit else n.end, n.decimals)
+    if kind == "count":
+        if unit not in spec.units or n.value != int(n.value):
+            return None
+        return Candidate(spec.name, int(n.value), None, unit, n.text, n.start, uend, 0)
+    if kind == "ratio":
+        if unit == "%":
+            return Candidate(spec.name, ratio(n.value), None, "%", n.text, n.start, uend, n.decimals)
+        if unit is None and 1 < n.value <= 100:
+            return Candidate(spec.name, ratio(n.value), None, None, n.text, n.start, n.end, n.decimals)
+        if unit is None:
+            _warn(ctx.warnings, "ratio_ambiguous", f"{n.text} may be a ratio or a percentage", spec.name,
+                  (n.start, n.end))
+        return None
+    if kind == "score":
+        if unit not in (None, "分") or not 0 <= n.value <= 100:
+            return None
+        v = int(n.value) if n.value == int(n.value) else n.value
+        return Candidate(spec.name, v, None, unit, n.text, n.start, uend if unit else n.end, n.decimals)
+    return None
+
+
+def _scan_labels(ctx: _Ctx) -> None:
+    ctx.labels = label_matches(ctx.cat, ctx.text)
+
+
+def _zero_phrase(ctx: _Ctx, ls: int, le: int, sent_start: int) -> int | None:
+    """Start of 无/未发生 right before a label (无政府性基金预算支出, 三年无因公出国（境）费用)."""
+    lo = max(sent_start, ls - 8)
+    seg = ctx.text[lo:ls]
+    m = None
+    for m2 in _NEGATION.finditer(seg):
+        m = m2
+    if m is None or re.search(r"[,。;:\d]", seg[m.end():]):
+        return None
+    # the phrase must end there (no amount follows in the clause)
+    tail_stop = _CLAUSE_STOP.search(text := ctx.text, le)
+    stop = tail_stop.start() if tail_stop else len(text)
+    if stop - le > 6 or any(c.isdigit() for c in text[le:stop]):
+        return None
+    return lo + m.start()
+
+
+def _candidates_for_label(ctx: _Ctx, idx: int) -> None:
+    cat = ctx.cat
+    text = ctx.text
+    ls, le, fields = ctx.labels[idx]
+    if not fields:
+        return
+    specs = [cat.fields[f] for f in fields]
+    sent_start = sentence_start(text, ls)
+    per_start = period_start(text, ls)
+    nxt = ctx.labels[idx + 1][0] if idx + 1 < len(ctx.labels) else len(text)
+
+    # words mean numbers: 无…支出 / 未发生…
+    zs = _zero_phrase(ctx, ls, le, sent_start)
+    if zs is not None:
+        for spec in specs:
+            if spec.kind == "money" and not _other_year(ctx, per_start, ls):
+                ctx.cands.append(Candidate(spec.name, 0.0, None, None, text[zs:le], zs, le, 2,
+                                           sentence=per_start))
+                break
+        return
+
+    # the value window: same clause, before the next label; a label alone on its line may take
+    # the next line (tables flattened one cell per line)
+    stop_m = _CLAUSE_STOP.search(text, le, min(len(text), le + 40))
+    stop = stop_m.start() if stop_m else min(len(text), le + 40)
+    if stop_m and stop_m.group(0) == "\n":
+        lstart, lend = ctx.lines.line_bounds(ls)
+        if text[lstart:ls].strip() == "" and lend == stop:
+            nl = stop + 1
+            while nl < len(text) and text[nl] in "\n\t ":
+                nl += 1
+            nle = text.find("\n", nl)
+            nle = len(text) if nle < 0 else nle
+            if NUMBER_RE.fullmatch(text[nl:nle].strip().replace("万元", "").replace("元", "")):
+                stop = nle
+    stop = min(stop, nxt)
+    found = _first_number(ctx, le, stop)
+    if found is None:
+        return
+    n, unit, uend = found
+    gap = text[le:n.start]
+    if len(gap.strip()) > 20:
+        return
+    label_text = text[ls:le]
+    before = text[max(0, ls - 3):ls]
+    if cat.share_re.search(gap) or before.rstrip().endswith("占") or cat.per_re.search(gap):
+        return
+    if cat.change_re.search(gap):
+        return
+    fname = fields[0]
+    if cat.other_year_re.search(gap) or cat.other_year_re.search(before):
+        _warn(ctx.warnings, "other_year", f"{n.text} after {label_text} is of another year", fname, (n.start, n.end))
+        return
+    oy = _other_year(ctx, per_start, ls)
+    if oy:
+        _warn(ctx.warnings, "other_year", f"{n.text} after {label_text} is dated {oy}", fname, (n.start, n.end))
+        return
+    if "(" in _UNIT_PAREN.sub("", gap):
+        _warn(ctx.warnings, "qualified_label", f"{label_text}{gap.strip()} is a part of {fname}", fname,
+              (n.start, n.end))
+        return
+
+    budget = bool(cat.budget_re.search(gap))
+    pb = cat.sentence_budget_re.search(text, max(0, ls - 4), ls)
+    if pb and pb.end() >= ls - 2:
+        budget = True
+    # 其中 breakdowns: the head of the sentence decides
+    qz = text.rfind("其中", per_start, ls)
+    reject = False
+    if qz >= 0:
+        head_fields = _head_label_fields(ctx, per_start, qz)
+        for spec in specs:
+            if any(h in spec.reject_under for h in head_fields):
+                reject = True
+        head = text[per_start:qz]
+        if cat.sentence_budget_re.search(head) and not cat.sentence_executed_re.search(head):
+            budget = True
+
+    placed = None
+    for spec in specs:
+        placed = _place_value(ctx, spec, n, unit, uend)
+        if placed is not None:
+            break
+    if placed is None:
+        return
+    spec = cat.fields[placed.field]
+    if spec.report_types and ctx.report_type not in spec.report_types:
+        return
+    if reject:
+        _warn(ctx.warnings, "subscope", f"{label_text} {n.text} is a breakdown of a part, not the department total",
+              spec.name, (n.start, n.end))
+        return
+    placed.sentence = per_start
+    placed.total = bool(cat.total_re.search(text[ls:n.start]))
+    if ctx.report_type == "budget":
+        if placed.field == "three_public_budget":
+            placed.field = "three_public_total"
+    elif spec.executed_field:
+        # a planned-figure label (“三公”经费预算 X，支出决算 Y): Y belongs to the executed field
+        ctx.cands.append(placed)
+        _executed_after(ctx, cat.fields[spec.executed_field], uend if unit else n.end, per_start)
+        return
+    elif budget:
+        if spec.budget_field:
+            placed.field = spec.budget_field
+            ctx.cands.append(placed)
+        _executed_after(ctx, spec, uend if unit else n.end, per_start)
+        return
+    if spec.scope == "department":
+        kind, pname = _department_scope(ctx, sent_start, ls)
+        if kind == "project":
+            if spec.kind == "score":
+                ctx.project_signals.append({"project_name": pname, "score": placed.value,
+                                            "span": (placed.start, placed.end)})
+            else:
+                _warn(ctx.warnings, "subscope", f"{label_text} {n.text} is a project's, not the department's",
+                      spec.name, (n.start, n.end))
+            return
+        if kind == "subscope":
+            _warn(ctx.warnings, "subscope", f"{label_text} {n.text} is not the department's", spec.name,
+                  (n.start, n.end))
+            return
+    ctx.cands.append(placed)
+    if placed.field == "reception_batches":
+        _visitors_after(ctx, placed.end, per_start)
+
+
+def _executed_after(ctx: _Ctx, spec: FieldSpec, pos: int, sent_start: int) -> None:
+    """…预算 X 万元，实际支出 Y 万元 → Y is the executed figure of the same label."""
+    m = ctx.cat.executed_re.match(ctx.text, pos, min(len(ctx.text), pos + 20))
+    if not m:
+        return
+    found = _first_number(ctx, m.end(), min(len(ctx.text), m.end() + 30))
+    if not found or found[0].start > m.end() + 2:
+        return
+    n, unit, uend = found
+    c = _place_value(ctx, spec, n, unit, uend)
+    if c is not None:
+        c.sentence = sent_start
+        ctx.cands.append(c)
+
+
+_VISITORS = re.compile(r"\s*[,、]?\s*(?:共计|共|接待)?\s*")
+
+
+def _visitors_after(ctx: _Ctx, pos: int, sent_start: int) -> None:
+    """国内公务接待 11 批次，64 人次 / 公务接待13批，共计83人."""
+    m = _VISITORS.match(ctx.text, pos)
+    found = _first_number(ctx, m.end(), min(len(ctx.text), m.end() + 30))
+    if not found or found[0].start != m.end():
+        return
+    n, unit, uend = found
+    if unit in ("人次", "人") and n.value == int(n.value):
+        ctx.cands.append(Candidate("reception_visitors", int(n.value), None, unit, n.text, n.start, uend, 0,
+                                   sentence=sent_start))
+
+
+def _grades(ctx: _Ctx) -> None:
+    spec = ctx.cat.fields["performance_grade"]
+    words = spec.grade_words
+    seen: set[int] = set()
+    for rx in _GRADE_PATTERNS:
+        for m in rx.finditer(ctx.text):
+            if m.start(1) in seen:
+                continue
+            seen.add(m.start(1))
+            sent_start = sentence_start(ctx.text, m.start())
+            grade = words.get(m.group(1))
+            if grade is None:
+                continue
+            kind, pname = _department_scope(ctx, sent_start, m.start())
+            if kind == "project":
+                ctx.project_signals.append({"project_name": pname, "grade": grade, "span": (m.start(1), m.end(1))})
+                continue
+            if kind == "subscope":
+                continue
+            ctx.cands.append(Candidate("performance_grade", None, grade, None, m.group(1), m.start(1), m.end(1),
+                                       0, sentence=sent_start))
+
+
+def _agree(a: Candidate, b: Candidate) -> bool:
+    if a.value_text is not None or b.value_text is not None:
+        return a.value_text == b.value_text
+    tol = max(tolerance(a.decimals, a.unit or ("元" if isinstance(a.value, float) else None)),
+              tolerance(b.decimals, b.unit or ("元" if isinstance(b.value, float) else None)))
+    return abs(float(a.value) - float(b.value)) <= tol + 1e-9
+
+
+def _prefer_totals(ctx: _Ctx, cands: list[Candidate]) -> list[Candidate]:
+    """Within one sentence, a total-worded count beats the parts printed beside it."""
+    by_sent: dict[int, list[Candidate]] = {}
+    for c in cands:
+        by_sent.setdefault(c.sentence, []).append(c)
+    keep: list[Candidate] = []
+    for c in cands:
+        group = by_sent[c.sentence]
+        if not c.total and any(g.total for g in group) and len(group) > 1:
+            _warn(ctx.warnings, "part_of_total", f"{c.as_reported} is a part; the sentence prints a total",
+                  c.field, (c.start, c.end))
+            continue
+        keep.append(c)
+    return keep
+
+
+def extract_facts(text: str, report_type: str | None, fiscal_year: int | None, scope_at=None,
+                  annex_start: int | None = None) -> FactResult:
+    """All scalar facts of one normalised (folded) text."""
+    cat = catalog()
+    ctx = _Ctx(text, report_type, fiscal_year, scope_at or (lambda pos: ("department", None)), cat)
+    _scan_labels(ctx)
+    for i in range(len(ctx.labels)):
+        _candidates_for_label(ctx, i)
+    _grades(ctx)
+    out = FactResult(warnings=ctx.warnings, project_signals=ctx.project_signals)
+    by_field: dict[str, list[Candidate]] = {}
+    for c in sorted(ctx.cands, key=lambda c: c.start):
+        by_field.setdefault(c.field, []).append(c)
+    for fname, cands in by_field.items():
+        if cat.fields[fname].prefer_total:
+            cands = _prefer_totals(ctx, cands)
+            if not cands:
+                continue
+        # the main body is more authoritative than an annex: first in the body, else first
+        if annex_start is not None:
+            body = [c for c in cands if c.start < annex_start]
+            first = body[0] if body else cands[0]
+        else:
+            first = cands[0]
+        distinct: list[Candidate] = [first]
+        for c in cands:
+            if not any(_agree(c, d) for d in distinct):
+                distinct.append(c)
+        out.facts.append(_fact_dict(text, first))
+        if len(distinct) > 1:
+            out.conflicts.append({
+                "field": fname,
+                "values": [d.value if d.value_text is None else d.value_text for d in distinct],
+                "spans": [[d.start, d.end] for d in distinct],
+                "snippets": [snippet(text, d.start, d.end) for d in distinct],
+            })
+    out.facts.sort(key=lambda f: f["span"][0])
+    return out
+
+
+def _fact_dict(text: str, c: Candidate) -> dict:
+    return {
+        "field": c.field,
+        "value": c.value,
+        "value_text": c.value_text,
+        "unit_as_reported": c.unit,
+        "as_reported": c.as_reported,
+        "span": [c.start, c.end],
+        "page": None,
+        "snippet": snippet(text, c.start, c.end),
+    }

@@ -1,0 +1,80 @@
+"""Problems (存在的问题) and remedies (改进建议 / 整改措施 / 下一步改进措施) as text rows.
+
+Items are the numbered ones (1. / 1、 / （1） / 一是…二是…); a section with one unnumbered
+paragraph gives one row; "无" gives none. A heading naming both (存在的主要问题及下一步改进措施)
+is a parent heading and holds no items itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUM = r"(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.]|\d{1,2}\s*[、.])?"
+_PROB = re.compile(rf"(?m)^[ \t]*{_NUM}\s*(?:存在的?主要问题|存在的?问题|主要问题|问题及原因)\s*[。:]?[ \t]*")
+_REM = re.compile(
+    rf"(?m)^[ \t]*{_NUM}\s*(?:下一步改进措施|改进措施|改进建议|整改措施|整改情况"
+    r"|下一步工作打算|相关建议|意见建议|改进意见)"
+    r"\s*[。:]?[ \t]*"
+)
+_HEADING = re.compile(
+    r"(?m)^[ \t]*(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.]"
+    r"|第[一二三四五六七八九十]+部分|附件|附表|附:)"
+)
+_ITEM = re.compile(r"(?m)(?:^[ \t]*(?:\d{1,2}\s*[.、)）]|[(（]\d{1,2}[)）])\s*)|(?:[一二三四五六七八九十]是)")
+_NONE = re.compile(r"^\s*(?:无|没有|暂无)[^\n]{0,8}$")
+
+
+def _section(text: str, m: re.Match[str]) -> tuple[int, int]:
+    start = m.end()
+    h = _HEADING.search(text, start)
+    end = h.start() if h else len(text)
+    # a signature or date line ends the report
+    return start, end
+
+
+def _items(text: str, start: int, end: int) -> list[dict]:
+    body = text[start:end]
+    if not body.strip():
+        return []
+    paras = [(mm.start() + start, mm.group(0)) for mm in re.finditer(r"[^\n]+", body)]
+    paras = [(s, p) for s, p in paras if p.strip()]
+    if not paras:
+        return []
+    if _NONE.match(paras[0][1]):
+        return []
+    marks = [m for m in _ITEM.finditer(text, start, end)]
+    out: list[dict] = []
+    if not marks:
+        s, p = paras[0]
+        lead = len(p) - len(p.lstrip())
+        return [{"text": p.strip(), "span": [s + lead, s + len(p.rstrip())]}]
+    for i, m in enumerate(marks):
+        line_end = text.find("\n", m.end(), end)
+        line_end = end if line_end < 0 else line_end
+        stop = min(line_end, marks[i + 1].start() if i + 1 < len(marks) else end)
+        t = text[m.end():stop].strip().rstrip(";；")
+        if not t:
+            continue
+        s = m.end() + (len(text[m.end():stop]) - len(text[m.end():stop].lstrip()))
+        out.append({"text": t, "span": [s, s + len(t)]})
+    return out
+
+
+def findings(text: str) -> tuple[list[dict], list[dict]]:
+    problems: list[dict] = []
+    remedies: list[dict] = []
+    for rx, sink, other in ((_PROB, problems, _REM), (_REM, remedies, _PROB)):
+        for m in rx.finditer(text):
+            line_end = text.find("\n", m.start())
+            line = text[m.start(): line_end if line_end >= 0 else len(text)]
+            if other.search(line) or re.search(r"问题.*(?:措施|建议|整改|改进)", line):
+                continue  # parent heading naming both
+            if len(line) > 80 and m.end() - m.start() > 40:
+                continue
+            s, e = _section(text, m)
+            ps, pe = _PROB.search(text, s, e), _REM.search(text, s, e)
+            for nm in (ps, pe):
+                if nm and nm.start() < e:
+                    e = nm.start()
+            sink.extend(_items(text, s, e))
+    return problems, remedies

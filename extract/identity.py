@@ -1,0 +1,229 @@
+"""Document identity: title, department, fiscal year, report type, publication date.
+
+Why careful rules: these make the document key (department|year|type) of the warehouse, so a
+wrong year or type silently merges two reports. The year is the year reported on (the title's
+year), never the publication year; the type comes from the title, else from the body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .textutil import squeeze
+
+_ORG_END = r"(?:局|委员会|委|办公室|办|中心|院|会|部|厅|所|站|队|馆|学校|政府|处|室|社|团|署|园|场|公司)"
+_REPORT_WORDS = re.compile(
+    r"部门决算|单位决算|决算|部门预算|单位预算|预算|绩效自评|绩效评价|自评报告|评价报告|整体支出|决算公开|预算公开"
+)
+_YEAR = re.compile(r"(\d{4})\s*年度?")
+_TITLE_NAME = re.compile(
+    rf"^\s*(?:\d{{4}}\s*年度?)?\s*(?P<name>[\u4e00-\u9fff（）()]{{2,40}}?{_ORG_END})\s*"
+    r"(?:\d{4}\s*年度?)?\s*(?:部门|单位|本级|整体|预算|决算|绩效|关于|$)"
+)
+_ORG_LINE = re.compile(rf"^\s*(?P<name>[\u4e00-\u9fff（）()]{{3,40}}?{_ORG_END})\s*$")
+_ABBR = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{3,40}}?{_ORG_END})\s*[(（]\s*(?:以下)?简称")
+_UNIT_CELL = re.compile(
+    r"(?:预算单位|单位名称|部门名称|填报单位)\s*[:：\t\n ]\s*"
+    rf"(?P<name>[\u4e00-\u9fff]{{3,40}}?{_ORG_END})\s*(?:\n|\t|$)"
+)
+_PUBLISHED = re.compile(
+    r"(?:公开时间|发布时间|发布日期|公开日期|公布时间)\s*[:：]?\s*"
+    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+)
+_DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_BAD_NAME = re.compile(r"^(?:我|本|该|县|区|市|局|各|全)|简称|报告|说明|情况|部门决算|部门预算")
+
+
+@dataclass
+class Identity:
+    title: str | None = None
+    department_name: str | None = None
+    fiscal_year: int | None = None
+    report_type: str | None = None
+    published_on: str | None = None
+    spans: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _type_of(s: str) -> str | None:
+    if re.search(r"绩效\s*(?:自评|评价)|自评报告", s):
+        return "performance_evaluation"
+    if "决算" in s:
+        return "final_accounts"
+    if "预算" in s:
+        return "budget"
+    return None
+
+
+def find_title(text: str) -> tuple[str | None, int, int]:
+    """The report title: the first early line naming a report type, joined with a broken line."""
+    lines = []
+    pos = 0
+    for raw in text.split("\n")[:40]:
+        lines.append((pos, raw))
+        pos += len(raw) + 1
+    nonempty = [(p, r) for p, r in lines if r.strip()]
+    for i, (p, r) in enumerate(nonempty[:15]):
+        s = r.strip()
+        if len(s) > 60 or "\t" in s or s.startswith(("第", "目录", "一、", "（")):
+            continue
+        if not (_REPORT_WORDS.search(s) and (_type_of(s) or "报告" in s)):
+            continue
+        start, end = p + (len(r) - len(r.lstrip())), p + len(r.rstrip())
+        # a title broken across two lines: "2023 年度米易县经济" + "信息化和科学技术局部门决算"
+        if i > 0:
+            pp, pr = nonempty[i - 1]
+            ps = pr.strip()
+            if (ps and len(ps) <= 30 and not re.search(r"[。，,:：;；]", ps) and pp + len(pr) + 1 >= p - 2
+                    and not _ORG_LINE.match(ps) and _YEAR.search(ps) and not _YEAR.search(s[:6])):
+                start = pp + (len(pr) - len(pr.lstrip()))
+        if i + 1 < len(nonempty) and not _type_of(s):
+            np_, nr = nonempty[i + 1]
+            if _type_of(nr.strip()) and len(nr.strip()) < 30:
+                end = np_ + len(nr.rstrip())
+        return squeeze(text[start:end].replace("\n", "")), start, end
+    return None, -1, -1
+
+
+def _report_type_from_body(text: str) -> str | None:
+    if re.search(r"决算情况说明|收入支出决算总表|部门决算", text):
+        return "final_accounts"
+    if re.search(r"预算情况说明|收支预算总表|部门预算编制说明|部门预算", text) and "决算" not in text[:3000]:
+        return "budget"
+    if re.search(r"绩效自评报告|绩效评价报告|绩效自评", text):
+        return "performance_evaluation"
+    return None
+
+
+def _fiscal_year_from_body(text: str, report_type: str | None) -> tuple[int | None, int, int]:
+    pats = [r"(\d{4})\s*年度?\s*部门(?:决算|预算)", r"(\d{4})\s*年度?\s*部门整体支出",
+            r"(\d{4})\s*年度?\s*(?:决算|预算)情况说明"]
+    for p in pats:
+        m = re.search(p, text)
+        if m:
+            return int(m.group(1)), m.start(1), m.end(1)
+    return None, -1, -1
+
+
+def _department_candidates(text: str, title: str | None, title_start: int) -> list[tuple[str, int]]:
+    """Names found where a report names its author, in order of trust."""
+    out: list[tuple[str, int]] = []
+    head = text[:400]
+    if title:
+        m = _TITLE_NAME.match(title)
+        if m and not _BAD_NAME.search(m.group("name")):
+            # locate it in the text for a span (the title may be broken across lines)
+            name = m.group("name")
+            i = text.find(name[:4], max(0, title_start - 60))
+            out.append((name, i))
+    # a name alone on one of the first lines (name, then the title on the next line)
+    p = 0
+    for line in head.split("\n")[:6]:
+        m = _ORG_LINE.match(line)
+        if m and not _BAD_NAME.search(m.group("name")):
+            out.append((m.group("name"), p + m.start("name")))
+        p += len(line) + 1
+    # the signature at the end: a name alone on a line among the last lines
+    tail_lines = text.rstrip().split("\n")[-8:]
+    base = len(text.rstrip()) - len("\n".join(tail_lines))
+    p = base
+    for line in tail_lines:
+        m = _ORG_LINE.match(line)
+        if m and not _BAD_NAME.search(m.group("name")):
+            out.append((m.group("name"), p + m.start("name")))
+        p += len(line) + 1
+    # "XX局（简称…）" and "预算单位 XX": anchored on the rare word, the name read backwards/forwards
+    for t in re.finditer(r"简称", text):
+        m = None
+        for m2 in _ABBR.finditer(text, max(0, t.start() - 45), t.end()):
+            m = m2
+            break
+        if m and not _BAD_NAME.search(m.group("name")):
+            out.append((m.group("name"), m.start("name")))
+    for t in re.finditer(r"预算单位|单位名称|部门名称|填报单位", text):
+        m = _UNIT_CELL.match(text, t.start())
+        if m and not _BAD_NAME.search(m.group("name")):
+            out.append((m.group("name"), m.start("name")))
+    # annex titles: a name alone on a line, followed by a dated report title line
+    lines = text.split("\n")
+    pos = 0
+    for i, line in enumerate(lines):
+        if 3 <= len(line.strip()) <= 40:
+            m = _ORG_LINE.match(line)
+            if m and not _BAD_NAME.search(m.group("name")):
+                nxt = next((x for x in lines[i + 1 : i + 3] if x.strip()), "")
+                if re.match(r"\s*\d{4}\s*年", nxt):
+                    out.append((m.group("name"), pos + m.start("name")))
+        pos += len(line) + 1
+    return out
+
+
+def identify(text: str) -> Identity:
+    ident = Identity()
+    title, ts, te = find_title(text)
+    ident.title = title
+    if title:
+        ident.spans["title"] = [ts, te]
+        ident.report_type = _type_of(title)
+        ym = _YEAR.search(title)
+        if ym:
+            ident.fiscal_year = int(ym.group(1))
+            m2 = re.search(ym.group(1)[:2] + r"\s*" + ym.group(1)[2:], text[ts : te + 1])
+            if m2:
+                ident.spans["fiscal_year"] = [ts + m2.start(), ts + m2.end()]
+    if ident.report_type is None:
+        ident.report_type = _report_type_from_body(text)
+    if ident.fiscal_year is None:
+        y, s, e = _fiscal_year_from_body(text, ident.report_type)
+        if y:
+            ident.fiscal_year = y
+            ident.spans["fiscal_year"] = [s, e]
+    if ident.report_type == "performance_evaluation" and title and "决算" in title:
+        ident.report_type = "final_accounts"
+
+    cands = _department_candidates(text, title, ts)
+    if cands:
+        ident.department_name, pos = _fullest(text, cands)
+        if pos >= 0:
+            ident.spans["department_name"] = [pos, pos + len(ident.department_name)]
+
+    m = _PUBLISHED.search(text)
+    if m:
+        ident.published_on = _iso(m.group(1), m.group(2), m.group(3))
+        ident.spans["published_on"] = [m.start(1), m.end(3) + 1]
+    else:
+        tail = text.rstrip()
+        lines = tail.split("\n")[-6:]
+        off = len(tail) - len("\n".join(lines))
+        for line in lines:
+            dm = _DATE_LINE.match(line)
+            if dm:
+                ident.published_on = _iso(dm.group(1), dm.group(2), dm.group(3))
+                ident.spans["published_on"] = [off + dm.start(1), off + dm.end(3) + 1]
+            off += len(line) + 1
+    return ident
+
+
+def _iso(y: str, m: str, d: str) -> str | None:
+    yi, mi, di = int(y), int(m), int(d)
+    if not (1 <= mi <= 12 and 1 <= di <= 31):
+        return None
+    return f"{yi:04d}-{mi:02d}-{di:02d}"
+
+
+def _fullest(text: str, cands: list[tuple[str, int]]) -> tuple[str, int]:
+    """The most trusted name, in the fullest form printed (攀枝花市仁和区… over 仁和区…)."""
+    name, pos = cands[0]
+    for other, opos in cands[1:]:
+        if other != name and other.endswith(name) and len(other) > len(name):
+            name, pos = other, opos
+    return name, pos
+
+
+def with_region_prefix(text: str, name: str, prefixes: list[str]) -> str:
+    """Prefer `<prefecture><name>` when the report prints it (the same department, fuller)."""
+    best = name
+    for p in prefixes:
+        if p and not name.startswith(p) and (p + name) in text and len(p + name) > len(best):
+            best = p + name
+    return best

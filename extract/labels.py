@@ -1,0 +1,208 @@
+"""The label catalogue (extract/data/labels.yaml) compiled into one scanner.
+
+Why one compiled alternation: the extractor must run at hundreds of reports per second, so all
+labels of all fields are found in a single left-to-right pass (longest label first at each
+position), and words that decide scope are compiled once too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .textutil import fold
+
+DATA = Path(__file__).resolve().parent / "data"
+_QUOTES = "“”\"「」‘’'"
+
+
+@dataclass
+class FieldSpec:
+    name: str
+    kind: str
+    labels: list[str]
+    regex: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    budget_field: str | None = None
+    executed_field: str | None = None
+    reject_under: list[str] = field(default_factory=list)
+    scope: str | None = None
+    prefer_total: bool = False
+    report_types: list[str] | None = None
+    grade_words: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Catalog:
+    fields: dict[str, FieldSpec]
+    rules: dict
+    scanner: re.Pattern[str]
+    regex_scanner: re.Pattern[str] | None
+    group_fields: dict[str, list[str]]  # canonical label or regex group → fields ([] for distractors)
+    label_of_group: dict[str, str]
+    change_re: re.Pattern[str]
+    share_re: re.Pattern[str]
+    budget_re: re.Pattern[str]
+    other_year_re: re.Pattern[str]
+    per_re: re.Pattern[str]
+    executed_re: re.Pattern[str]
+    sentence_budget_re: re.Pattern[str]
+    sentence_executed_re: re.Pattern[str]
+    department_re: re.Pattern[str]
+    subscope_re: re.Pattern[str]
+    total_re: re.Pattern[str]
+
+
+def _label_pattern(label: str) -> str:
+    """A literal label as regex: quotes optional, spaces optional, full-width folded."""
+    out = []
+    for ch in fold(label):
+        if ch in _QUOTES:
+            out.append(f"[{re.escape(_QUOTES)}]?")
+        elif ch.isspace():
+            out.append(r"\s*")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+_CANON = str.maketrans("", "", _QUOTES + " \t\n")
+_NEEDS_CANON = re.compile("[" + re.escape(_QUOTES) + "\\s]")
+
+
+def canon(label: str) -> str:
+    """A label as looked up: folded, without quotes and spaces."""
+    label = fold(label)
+    return label.translate(_CANON) if _NEEDS_CANON.search(label) else label
+
+
+def label_matches(cat: Catalog, text: str) -> list[tuple[int, int, list[str]]]:
+    """Non-overlapping label matches, left to right (the longest at a position)."""
+    found = [(m.start(), m.end(), cat.group_fields.get(canon(m.group(0)), [])) for m in cat.scanner.finditer(text)]
+    if cat.regex_scanner is not None:
+        extra = [(m.start(), m.end(), cat.group_fields[m.lastgroup]) for m in cat.regex_scanner.finditer(text)]
+        if extra:
+            found = sorted(found + extra, key=lambda x: (x[0], -x[1]))
+            kept: list[tuple[int, int, list[str]]] = []
+            for f in found:
+                if kept and f[0] < kept[-1][1]:
+                    continue
+                kept.append(f)
+            found = kept
+    return found
+
+
+def _trie_pattern(labels: list[str]) -> str:
+    """Literal labels as one trie-shaped regex (shared prefixes factored out, longest first).
+
+    The regex engine tries alternatives one by one; a trie makes each text position cost the
+    depth of the trie instead of the number of labels.
+    """
+    trie: dict = {}
+    for lab in labels:
+        node = trie
+        for ch in lab:
+            key = "Q" if ch in _QUOTES else ("S" if ch.isspace() else ch)
+            node = node.setdefault(key, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = []
+        end = "" in node
+        for key in sorted((k for k in node if k), key=lambda k: -_depth(node[k])):
+            tok = f"[{re.escape(_QUOTES)}]?" if key == "Q" else (r"\s*" if key == "S" else re.escape(key))
+            alts.append(tok + emit(node[key]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        # greedy: a longer label wins; the empty alternative (a label ends here) comes last
+        return f"(?:{body})?" if end else body
+
+    return emit(trie)
+
+
+def _depth(node: dict) -> int:
+    return 1 + max((_depth(v) for v in node.values()), default=0)
+
+
+def _words(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    with open(DATA / "labels.yaml", encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    rules = raw["_rules"]
+    fields: dict[str, FieldSpec] = {}
+    for name, spec in raw["fields"].items():
+        fields[name] = FieldSpec(
+            name=name,
+            kind=spec["kind"],
+            labels=list(spec.get("labels", [])),
+            regex=list(spec.get("regex", [])),
+            units=list(spec.get("units", [])),
+            budget_field=spec.get("budget_field"),
+            executed_field=spec.get("executed_field"),
+            reject_under=list(spec.get("reject_under", [])),
+            scope=spec.get("scope"),
+            prefer_total=bool(spec.get("prefer_total", False)),
+            report_types=spec.get("report_types"),
+            grade_words=dict(spec.get("grade_words", {})),
+        )
+    # literal label → fields (one label may serve several fields; the unit decides)
+    by_label: dict[str, list[str]] = {}
+    for f in fields.values():
+        for lab in f.labels:
+            by_label.setdefault(lab, []).append(f.name)
+    for lab in raw.get("_distractors", []):
+        by_label.setdefault(lab, [])
+    # one alternation without groups (named groups defeat the regex engine's prefix scan), behind
+    # a lookahead on the possible first characters; the matched text, without quotes and spaces,
+    # finds the fields again
+    literal = sorted(by_label, key=len, reverse=True)
+    first: set[str] = set()
+    for lab in literal:
+        f = fold(lab)
+        first.add(f[0])
+        stripped = f.lstrip(_QUOTES)
+        if stripped:
+            first.add(stripped[0])
+    head = "(?=[" + re.escape("".join(sorted(first))) + "])"
+    scanner = re.compile(head + _trie_pattern([fold(lab) for lab in literal]))
+    group_fields: dict[str, list[str]] = {canon(lab): fs for lab, fs in by_label.items()}
+    label_of_group: dict[str, str] = {canon(lab): lab for lab in by_label}
+    regex_parts = []
+    for f in fields.values():
+        for i, rx in enumerate(f.regex):
+            g = f"R_{f.name}_{i}"
+            regex_parts.append(f"(?P<{g}>{rx})")
+            group_fields[g] = [f.name]
+            label_of_group[g] = rx
+    regex_scanner = re.compile("|".join(regex_parts)) if regex_parts else None
+    return Catalog(
+        fields=fields,
+        rules=rules,
+        scanner=scanner,
+        regex_scanner=regex_scanner,
+        group_fields=group_fields,
+        label_of_group=label_of_group,
+        change_re=_words(rules["change_words"]),
+        share_re=_words(rules["share_words"]),
+        budget_re=_words(rules["budget_words"]),
+        other_year_re=_words(rules["other_year_words"]),
+        per_re=_words(rules["per_words"]),
+        executed_re=re.compile(
+            r"\s*(?:万元|元|亿元)?\s*[,、]\s*(?:" + "|".join(map(re.escape, rules["executed_words"])) + r")"
+            r"(?:数|金额)?\s*(?:为|是|:)?\s*"
+        ),
+        sentence_budget_re=re.compile(rules["sentence_budget_regex"]),
+        sentence_executed_re=re.compile(rules["sentence_executed_regex"]),
+        department_re=_words(rules["department_words"]),
+        subscope_re=_words(rules["subscope_words"]),
+        total_re=_words(rules["total_words"]),
+    )

@@ -1,0 +1,162 @@
+"""Small speed/memory measurements of the reading layer (not a test; numbers go in README).
+
+    .venv/bin/python -m extract.reading.bench            # all formats, ~1 minute
+    .venv/bin/python -m extract.reading.bench --ocr      # plus OCR seconds per page
+
+Fixtures are generated in memory: a text PDF of dense Chinese pages (reportlab, STSong-Light,
+~1,500 characters and one table per page), a DOCX/XLSX/HTML/TXT report of ~10 pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import subprocess
+import sys
+import time
+
+LINE = "本年支出合计3137.51万元，其中基本支出1234.00万元，项目支出1903.51万元，较上年增长12.5%。"
+TABLE = [["项目", "决算数", "预算数"], ["基本支出", "1234.00", "1300.00"], ["项目支出", "1903.51", "2000.00"]]
+
+
+def make_pdf(pages: int) -> bytes:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    for p in range(pages):
+        c.setFont("STSong-Light", 11)
+        y = 800
+        c.drawString(72, y, f"盐边县财政局2021年部门决算 第{p + 1}页")
+        y -= 20
+        for _ in range(30):
+            c.drawString(72, y, LINE)
+            y -= 16
+        for row in TABLE:
+            for k, cell in enumerate(row):
+                c.drawString(72 + 150 * k, y, cell)
+            y -= 16
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def make_docx(paragraphs: int) -> bytes:
+    import docx
+
+    d = docx.Document()
+    for i in range(paragraphs):
+        d.add_paragraph(LINE)
+        if i % 50 == 0:
+            t = d.add_table(rows=len(TABLE), cols=3)
+            for r, row in enumerate(TABLE):
+                for c, v in enumerate(row):
+                    t.cell(r, c).text = v
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def make_xlsx(rows: int) -> bytes:
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet("收支决算总表")
+    for r in range(rows):
+        ws.write_row(r, 0, ["基本支出", 1234.0 + r, 1300.5, "备注说明文字"])
+    wb.close()
+    return buf.getvalue()
+
+
+def make_html(paragraphs: int) -> bytes:
+    body = "".join(f"<p>{LINE}</p>" for _ in range(paragraphs))
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in TABLE * 20)
+    page = f'<html><head><meta charset="gbk"><title>决算</title></head><body>{body}<table>{rows}</table></body></html>'
+    return page.encode("gbk")
+
+
+def timed(data: bytes, repeat: int, **kw: object) -> float:
+    from extract.reading import ReadLimits, read_bytes
+
+    read_bytes(data, limits=ReadLimits(**kw))  # warm-up (imports, caches)
+    t0 = time.perf_counter()
+    for _ in range(repeat):
+        read_bytes(data, limits=ReadLimits(**kw))
+    return (time.perf_counter() - t0) / repeat
+
+
+def peak_memory_mb(pages: int) -> dict[str, float]:
+    """Max RSS of a fresh process reading a PDF file, against the same process warmed up."""
+    import os
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as fh:
+        fh.write(make_pdf(pages))
+        path = fh.name
+    code = (
+        "import resource, sys\n"
+        "from extract.reading import read_bytes, read_file\n"
+        "from extract.reading.bench import make_pdf\n"
+        "read_bytes(make_pdf(2))\n"
+        "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        f"doc = read_file({path!r})\n"
+        "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "print(before / 1024, after / 1024, len(doc.text))\n"
+    )
+    try:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(path)
+    before, after, chars = out.split()
+    return {"rss_warm_mb": round(float(before), 1), "rss_peak_mb": round(float(after), 1), "chars": int(chars)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ocr", action="store_true")
+    ap.add_argument("--pages", type=int, default=500)
+    args = ap.parse_args()
+    res: dict[str, object] = {}
+    pdf = make_pdf(args.pages)
+    t = timed(pdf, 1)
+    res["pdf_pages_per_s"] = round(args.pages / t, 1)
+    res["pdf_chars_per_page"] = len(LINE) * 30 + 40
+    docx_b = make_docx(300)
+    res["docx_docs_per_s"] = round(1 / timed(docx_b, 5), 1)
+    xlsx_b = make_xlsx(500)
+    res["xlsx_docs_per_s"] = round(1 / timed(xlsx_b, 5), 1)
+    html_b = make_html(300)
+    res["html_docs_per_s"] = round(1 / timed(html_b, 5), 1)
+    txt_b = ("\n".join([LINE] * 300)).encode("gb18030")
+    res["txt_gb18030_docs_per_s"] = round(1 / timed(txt_b, 10), 1)
+    res["doc_sizes_kb"] = {
+        k: round(len(v) / 1024) for k, v in [("docx", docx_b), ("xlsx", xlsx_b), ("html", html_b), ("txt", txt_b)]
+    }
+    res["pdf_500_pages_memory"] = peak_memory_mb(args.pages)
+    if args.ocr:
+        from extract.reading import ReadLimits, read_bytes
+        from extract.reading.ocr import ocr_available
+
+        if ocr_available():
+            import pypdfium2 as pdfium
+
+            from extract.reading.ocr import ocr_page
+
+            doc = pdfium.PdfDocument(make_pdf(2))
+            ocr_page(doc[0], ReadLimits())  # warm-up
+            t0 = time.perf_counter()
+            ocr_page(doc[1], ReadLimits())
+            res["ocr_s_per_page"] = round(time.perf_counter() - t0, 2)
+            del read_bytes
+        else:
+            res["ocr_s_per_page"] = "OCR extra not installed"
+    print(json.dumps(res, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

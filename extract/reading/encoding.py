@@ -1,0 +1,314 @@
+"""Decide how a byte string of text is encoded, by content, with a confidence.
+
+Order: BOM -> strict UTF-8 -> UTF-16 LE/BE without BOM (NUL pattern, then plausibility)
+-> GB18030 vs Big5 (strict decode with both; score the share of characters that are common
+simplified/traditional Chinese or ordinary ASCII/punctuation). Nothing is ever decoded with
+`errors="replace"`: a file we cannot decode with confidence raises `undecodable_text`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from .errors import ReadError
+
+MIN_CONFIDENCE = 0.6
+
+_BOMS: list[tuple[bytes, str]] = [
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\x84\x31\x95\x33", "gb18030"),
+]
+
+# Labels people put in <meta charset> / declarations, mapped to the codec that decodes them
+# best: GBK and GB2312 files routinely hold GB18030-only characters.
+CODEC_ALIASES = {
+    "gbk": "gb18030",
+    "gb2312": "gb18030",
+    "gb_2312-80": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "gb18030": "gb18030",
+    "big5": "big5hkscs",
+    "big5-hkscs": "big5hkscs",
+    "x-big5": "big5hkscs",
+    "utf8": "utf-8",
+    "utf-8": "utf-8",
+    "unicode": "utf-16",
+    "utf-16": "utf-16",
+}
+
+
+@dataclass(slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    confidence: float
+    warnings: list[str] = field(default_factory=list)
+
+
+@cache
+def common_chars() -> tuple[frozenset[str], frozenset[str]]:
+    """(simplified, traditional) common Chinese characters, derived from the codecs themselves.
+
+    Simplified: GB2312 level 1 (3755 frequent hanzi). Traditional: Big5 level 1 (5401).
+    No data file needed, and both sets are what real reports are written in.
+    """
+    simp: set[str] = set()
+    for a in range(0xB0, 0xD8):
+        for b in range(0xA1, 0xFF):
+            with contextlib.suppress(UnicodeDecodeError):
+                simp.add(bytes((a, b)).decode("gb2312"))
+    trad: set[str] = set()
+    for a in range(0xA4, 0xC7):
+        for b in [*range(0x40, 0x7F), *range(0xA1, 0xFF)]:
+            if (a, b) > (0xC6, 0x7E):
+                break
+            with contextlib.suppress(UnicodeDecodeError):
+                trad.add(bytes((a, b)).decode("big5"))
+    return frozenset(simp), frozenset(trad)
+
+
+# The ~500 most frequent hanzi of modern Chinese (well-known frequency lists). Running text
+# has most of its characters here; a random walk through GB2312 or Big5 (a wrong guess, or
+# Korean EUC-KR read as GBK) hits it rarely.
+_TOP = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方"
+    "后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它"
+    "合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条"
+    "只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资"
+    "边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北"
+    "造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车"
+    "例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫"
+    "且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克"
+    "何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调"
+    "满县局照参红细引听该铁价严预算绩评项费财拨款执"
+)
+
+
+@cache
+def frequent_chars() -> frozenset[str]:
+    """The frequent hanzi in both scripts (traditional forms via OpenCC s2t)."""
+    try:
+        import opencc
+
+        trad = opencc.OpenCC("s2t").convert(_TOP)
+    except Exception:  # opencc missing: simplified list alone still works for GB text
+        trad = ""
+    return frozenset(_TOP + trad)
+
+
+def frequent_share(text: str) -> tuple[float, int]:
+    """(share of hanzi that are frequent ones, number of hanzi) in a sample of the text."""
+    freq = frequent_chars()
+    sample = text[:100_000]
+    han = [c for c in sample if "\u3400" <= c <= "\u9fff"]
+    if not han:
+        return 1.0, 0
+    return sum(1 for c in han if c in freq) / len(han), len(han)
+
+
+_OK_OTHER = re.compile(
+    "[\t\n\r\x0c\x20-\x7e\u00b7\u00d7\u00f7\u2010-\u2027\u2030-\u205e\u2100-\u215f\u2160-\u217f"
+    "\u2190-\u21ff\u2200-\u22ff\u2460-\u24ff\u2500-\u257f\u25a0-\u25ff\u2605\u2606\u3000-\u303f"
+    "\uff01-\uff65\uffe0-\uffe6\u3200-\u32ff]"
+)
+_WS = re.compile(r"\s")
+
+
+@cache
+def _good_chars() -> frozenset[str]:
+    simp, trad = common_chars()
+    other = {chr(c) for c in range(0x10000) if _OK_OTHER.match(chr(c))}
+    return frozenset(simp | trad | other)
+
+
+def plausibility(text: str) -> float:
+    """Share of non-space characters a Chinese report plausibly contains (0..1)."""
+    sample = text if len(text) <= 40_000 else text[:20_000] + text[-20_000:]
+    spaces = sample.count(" ") + sample.count("\n") + sample.count("\r") + sample.count("\t")
+    total = len(sample) - spaces
+    if total <= 0:
+        return 1.0
+    good = sum(map(_good_chars().__contains__, sample)) - spaces
+    return max(good, 0) / total
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _binary_share(data: bytes) -> float:
+    sample = data[:65536]
+    if not sample:
+        return 0.0
+    ctrl = sum(1 for b in sample if b < 0x20 and b not in (9, 10, 12, 13, 27))
+    return ctrl / len(sample)
+
+
+def _utf16_by_nuls(data: bytes) -> str | None:
+    """UTF-16 without BOM: ASCII characters put NULs on odd (LE) or even (BE) positions."""
+    sample = data[:65536]
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = max(len(sample) // 2, 1)
+    if odd > 0.1 * half and odd > 4 * even:
+        return "utf-16-le"
+    if even > 0.1 * half and even > 4 * odd:
+        return "utf-16-be"
+    return None
+
+
+def decode_text(data: bytes, declared: str | None = None, what: str = "text file") -> Decoded:
+    """Decode bytes to str with the documented order; raise ReadError when not confident."""
+    warnings: list[str] = []
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom) :] if codec != "utf-8-sig" else data
+            text = _strict(body, codec)
+            if text is None:
+                raise ReadError(
+                    "undecodable_text",
+                    f"the {what} starts with a {codec} byte-order mark but its bytes are not valid "
+                    f"{codec}; re-save it as UTF-8",
+                )
+            return Decoded(text, codec.removesuffix("-sig"), 1.0, warnings)
+
+    if declared:
+        codec = CODEC_ALIASES.get(declared.strip().lower(), declared.strip().lower())
+        text = _strict(data, codec)
+        if text is not None and plausibility(text) >= 0.9:
+            return Decoded(text, codec, 0.95, warnings)
+        warnings.append(f"declared charset {declared!r} does not fit the bytes; detected by content instead")
+
+    text = _strict(data, "utf-8")
+    if text is not None:
+        multibyte = sum(1 for b in data[:65536] if b >= 0xC0)
+        conf = 1.0 if multibyte == 0 or multibyte >= 8 else 0.9
+        if "\x00" in text and _utf16_by_nuls(data):
+            text = None  # ASCII-only UTF-16 is valid UTF-8 with NULs: treat as UTF-16 below
+        else:
+            return Decoded(text, "utf-8", conf, warnings)
+
+    # UTF-16 without BOM. Mostly-Chinese UTF-16 has few NULs, so both byte orders are scored
+    # on plausibility; the NUL pattern only breaks ties.
+    nul_codec = _utf16_by_nuls(data)
+    if nul_codec or b"\x00" in data[:65536]:
+        even = data[: len(data) - (len(data) % 2)]
+        scored = []
+        for codec in ("utf-16-le", "utf-16-be"):
+            t = _strict(even, codec)
+            if t is not None and "\x00" not in t:
+                scored.append((plausibility(t) + (0.01 if codec == nul_codec else 0.0), codec, t))
+        if scored:
+            p, codec, t = max(scored)
+            if p >= 0.85:
+                return Decoded(t, codec, round(min(1.0, p), 4), warnings)
+
+    if _binary_share(data) > 0.05 or b"\x00" in data[:65536]:
+        raise ReadError(
+            "binary_not_a_report",
+            f"the {what} holds binary data (control bytes, NULs) and is not a document format "
+            "this reader knows (PDF, DOCX, XLSX, XLS, DOC, HTML, text); check the file",
+        )
+
+    candidates: list[tuple[float, str, str]] = []
+    for codec in ("gb18030", "big5hkscs", "utf-16-le", "utf-16-be"):
+        if codec.startswith("utf-16") and len(data) % 2:
+            continue
+        t = _strict(data, codec)
+        if t is not None:
+            candidates.append((plausibility(t), codec, t))
+    if not candidates:
+        raise ReadError(
+            "undecodable_text",
+            f"the {what} is not valid UTF-8, UTF-16, GB18030 or Big5; re-save it as UTF-8",
+        )
+    candidates.sort(reverse=True)
+    best_p, best_codec, best_text = candidates[0]
+    second = candidates[1][0] if len(candidates) > 1 else 0.0
+    margin = best_p - second
+    conf = best_p * min(1.0, margin / 0.2) if len(candidates) > 1 else best_p
+    fshare, nhan = frequent_share(best_text)
+    if nhan >= 30 and fshare < 0.25:
+        raise ReadError(
+            "undecodable_text",
+            f"the {what} decodes as {best_codec} but reads as random characters (only {fshare:.0%} "
+            "of its hanzi are common ones): wrong or unknown encoding; re-save it as UTF-8",
+        )
+    if best_p < 0.8 or conf < MIN_CONFIDENCE:
+        raise ReadError(
+            "undecodable_text",
+            f"cannot tell the encoding of the {what}: best guess {best_codec} gives only "
+            f"{best_p:.0%} ordinary characters (runner-up {second:.0%}); re-save it as UTF-8",
+        )
+    return Decoded(best_text, "big5" if best_codec == "big5hkscs" else best_codec, round(conf, 4), warnings)
+
+
+# --- mojibake ---------------------------------------------------------------------------
+
+# UTF-8 bytes shown as Latin-1/cp1252: a lead byte letter (Ã..ï) followed by a continuation
+# byte rendered as C1 control or a cp1252 symbol.
+_LATIN1_MOJIBAKE = re.compile(
+    "[\u00c2-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def _gbk_mojibake_line(line: str) -> bool:
+    """True when a line is UTF-8 that was decoded as GBK (re-encoding it gives valid UTF-8)."""
+    if len(_CJK.findall(line)) < 4:
+        return False
+    try:
+        raw = line.encode("gb18030")
+    except UnicodeEncodeError:
+        return False
+    fixed = raw.decode("utf-8", errors="replace")
+    bad = fixed.count("\ufffd")
+    cjk = len(_CJK.findall(fixed))
+    return cjk >= 2 and bad <= max(1, len(fixed) // 20) and fixed != line
+
+
+def mojibake(text: str) -> tuple[float, list[str]]:
+    """(share of non-ASCII lines that are garbled, descriptions) — detect, never guess-repair."""
+    notes: list[str] = []
+    lines = [ln for ln in text.split("\n") if any(ord(c) > 127 for c in ln)]
+    if not lines:
+        return 0.0, notes
+    bad_lines = 0
+    for ln in lines[:5000]:
+        if len(_LATIN1_MOJIBAKE.findall(ln)) >= 2 or _gbk_mojibake_line(ln):
+            bad_lines += 1
+    if bad_lines:
+        notes.append(f"{bad_lines} line(s) look like UTF-8 bytes decoded as Latin-1 or GBK (e.g. 'æ', 'é”', '鍏')")
+    kun = text.count("锟斤拷")
+    if kun:
+        notes.append(f"'锟斤拷' appears {kun} time(s): characters were lost in an earlier conversion")
+    repl = text.count("\ufffd")
+    if repl:
+        notes.append(f"{repl} U+FFFD replacement character(s): characters were lost in an earlier conversion")
+    share = bad_lines / min(len(lines), 5000)
+    lost = (kun * 3 + repl) / max(len(text), 1)
+    return max(share, lost * 20), notes
+
+
+def check_mojibake(text: str, what: str = "text") -> list[str]:
+    """Raise `mojibake_text` when garbling dominates; otherwise return warnings for some."""
+    share, notes = mojibake(text)
+    if share >= 0.3:
+        raise ReadError(
+            "mojibake_text",
+            f"the {what} is garbled ({'; '.join(notes)}); it was converted with the wrong "
+            "encoding before it reached us: fetch the original file",
+        )
+    return [f"mojibake: {n}" for n in notes]

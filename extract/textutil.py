@@ -1,0 +1,116 @@
+"""Small text helpers shared by the extractors.
+
+Everything here is length-preserving or returns offsets into the text it was given, because
+every value the extractor emits carries a span into the normalised text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+
+# Full-width ASCII (U+FF01..U+FF5E) → ASCII and the ideographic space → space. One char to one
+# char, so offsets stay valid. The reader already does this (NFKC); doing it again is harmless and
+# lets the core run on texts that did not go through the reader.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD[0x3000] = 0x20
+
+
+_NEEDS_FOLD = re.compile("[\uff01-\uff5e\u3000]")
+
+
+def fold(text: str) -> str:
+    """Fold full-width forms to ASCII, one char for one char (a no-op scan on reader output)."""
+    if _NEEDS_FOLD.search(text) is None:
+        return text
+    return text.translate(_FOLD)
+
+
+def minimal_normalise(raw: str) -> str:
+    """What the reader does, in the small: NFKC where it keeps length, CRLF → LF.
+
+    Used only when the reading layer is unavailable and by tests; the production path gets
+    `Document.text` from `extract.reading`.
+    """
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    out = []
+    for ch in text:
+        n = unicodedata.normalize("NFKC", ch)
+        out.append(n if len(n) == 1 else ch)
+    return "".join(out)
+
+
+SENTENCE_END = re.compile(r"[。;；!！?？\n]")
+PERIOD_END = re.compile(r"[。!！?？\n]")
+CLAUSE_END = re.compile(r"[。;；,，!！?？\n]")
+
+
+class LineIndex:
+    """Offsets of line starts, to find the line of an offset in O(log n)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def line_bounds(self, offset: int) -> tuple[int, int]:
+        i = self.line_of(offset)
+        start = self.starts[i]
+        end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.text)
+        return start, end
+
+
+_SENT_CHARS = "。;；!！?？\n"
+_PERIOD_CHARS = "。!！?？\n"
+
+
+def _last_of(text: str, chars: str, pos: int, limit: int) -> int:
+    lo = max(0, pos - limit)
+    best = lo
+    for ch in chars:
+        i = text.rfind(ch, lo, pos)
+        if i >= best:
+            best = i + 1
+    return best
+
+
+def sentence_start(text: str, pos: int, limit: int = 300) -> int:
+    """Offset just after the last sentence end (。；\\n …) before pos, at most `limit` back."""
+    return _last_of(text, _SENT_CHARS, pos, limit)
+
+
+def period_start(text: str, pos: int, limit: int = 400) -> int:
+    """Offset just after the last full stop (。 or line end) before pos: a whole sentence with its ；-lists."""
+    return _last_of(text, _PERIOD_CHARS, pos, limit)
+
+
+def sentence_end(text: str, pos: int, limit: int = 300) -> int:
+    m = SENTENCE_END.search(text, pos, min(len(text), pos + limit))
+    return m.start() if m else min(len(text), pos + limit)
+
+
+def clause_start(text: str, pos: int, limit: int = 120) -> int:
+    lo = max(0, pos - limit)
+    best = lo
+    for m in CLAUSE_END.finditer(text, lo, pos):
+        best = m.end()
+    return best
+
+
+def snippet(text: str, start: int, end: int, width: int = 20) -> str:
+    """About `width` chars either side of [start, end), on one line, with … where cut."""
+    a = max(0, start - width)
+    b = min(len(text), end + width)
+    s = text[a:b].replace("\n", " ").replace("\t", " ")
+    return ("…" if a > 0 else "") + s + ("…" if b < len(text) else "")
+
+
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def squeeze(s: str) -> str:
+    """Remove layout whitespace inside Chinese names (PDF line breaks, table padding)."""
+    return _CJK_SPACE.sub("", s.strip())
