@@ -138,8 +138,12 @@ def fixture_documents() -> dict[str, dict[str, Any]]:
     """The four default documents by name (fresh deep copies; safe to modify)."""
     final_2021 = _doc(
         "final_2021",
-        _place(fiscal_year=2021, report_type="final_accounts", published_on="2022-09-20",
-               title="盐边县经济信息化和科学技术局2021年度部门决算"),
+        _place(
+            fiscal_year=2021,
+            report_type="final_accounts",
+            published_on="2022-09-20",
+            title="盐边县经济信息化和科学技术局2021年度部门决算",
+        ),
         facts=[
             _fact("revenue_total", "33000000.00", "3300.00"),
             _fact("revenue_current_year", "31375100.00", "3137.51"),
@@ -175,8 +179,13 @@ def fixture_documents() -> dict[str, dict[str, Any]]:
     )
     final_2020 = _doc(
         "final_2020",
-        _place(department_name="盐边县 经济信息化和科学技术局", division_code=None,
-               fiscal_year=2020, report_type="final_accounts", published_on=None),
+        _place(
+            department_name="盐边县 经济信息化和科学技术局",
+            division_code=None,
+            fiscal_year=2020,
+            report_type="final_accounts",
+            published_on=None,
+        ),
         facts=[
             _fact("expenditure_total", "29000000.00", "2900.00"),
             _fact("expenditure_basic", "12000000.00", "1200.00"),
@@ -202,33 +211,89 @@ def fixture_documents() -> dict[str, dict[str, Any]]:
             _fact("budget_execution_rate", "0.965", "96.50", unit="%"),
         ],
         conflicts=[
-            {"field": "performance_score", "values": [93, 97], "spans": [[500, 502], [900, 902]],
-             "snippets": ["…自评得分93分…", "…综合得分97分…"]},
+            {
+                "field": "performance_score",
+                "values": [93, 97],
+                "spans": [[500, 502], [900, 902]],
+                "snippets": ["…自评得分93分…", "…综合得分97分…"],
+            },
         ],
         indicators=[
-            {"project_name": None, "level1": "产出指标", "level2": "数量指标", "level3": "企业培训覆盖率",
-             "target_text": "≥90%", "actual_text": "95%", "target_value": "0.9", "actual_value": "0.95",
-             "unit": "%", "span": [1000, 1020], "snippet": "…≥90% 95%…"},
-            {"project_name": None, "level1": "产出指标", "level2": "时效指标", "level3": "资金拨付时间",
-             "target_text": "≤30天", "actual_text": "35天", "target_value": "30", "actual_value": "35",
-             "unit": "天", "span": [1021, 1040], "snippet": "…≤30天 35天…"},
-            {"project_name": None, "level1": "满意度指标", "level2": "服务对象满意度指标", "level3": "企业满意度",
-             "target_text": "较高", "actual_text": "高", "target_value": None, "actual_value": None,
-             "unit": None, "span": [1041, 1060], "snippet": "…较高 高…"},
+            {
+                "project_name": None,
+                "level1": "产出指标",
+                "level2": "数量指标",
+                "level3": "企业培训覆盖率",
+                "target_text": "≥90%",
+                "actual_text": "95%",
+                "target_value": "0.9",
+                "actual_value": "0.95",
+                "unit": "%",
+                "span": [1000, 1020],
+                "snippet": "…≥90% 95%…",
+            },
+            {
+                "project_name": None,
+                "level1": "产出指标",
+                "level2": "时效指标",
+                "level3": "资金拨付时间",
+                "target_text": "≤30天",
+                "actual_text": "35天",
+                "target_value": "30",
+                "actual_value": "35",
+                "unit": "天",
+                "span": [1021, 1040],
+                "snippet": "…≤30天 35天…",
+            },
+            {
+                "project_name": None,
+                "level1": "满意度指标",
+                "level2": "服务对象满意度指标",
+                "level3": "企业满意度",
+                "target_text": "较高",
+                "actual_text": "高",
+                "target_value": None,
+                "actual_value": None,
+                "unit": None,
+                "span": [1041, 1060],
+                "snippet": "…较高 高…",
+            },
         ],
         projects=[
-            {"project_name": "科技创新专项", "budget_amount": "600000.00", "executed_amount": "310000.00",
-             "execution_rate": "0.5167", "score": "98", "grade": "良", "span": [1100, 1150], "snippet": "…"},
-            {"project_name": "工业发展专项", "budget_amount": "1000000.00", "executed_amount": "1000000.00",
-             "execution_rate": "1.0", "score": "95", "grade": "优", "span": [1151, 1200], "snippet": "…"},
+            {
+                "project_name": "科技创新专项",
+                "budget_amount": "600000.00",
+                "executed_amount": "310000.00",
+                "execution_rate": "0.5167",
+                "score": "98",
+                "grade": "良",
+                "span": [1100, 1150],
+                "snippet": "…",
+            },
+            {
+                "project_name": "工业发展专项",
+                "budget_amount": "1000000.00",
+                "executed_amount": "1000000.00",
+                "execution_rate": "1.0",
+                "score": "95",
+                "grade": "优",
+                "span": [1151, 1200],
+                "snippet": "…",
+            },
         ],
         problems=[
             {"text": "部分项目资金执行进度偏慢。", "span": [1300, 1313]},
             {"text": "绩效目标设置不够细化。", "span": [1314, 1325]},
         ],
         remedies=[{"text": "加快项目实施进度，强化绩效目标管理。", "span": [1400, 1418]}],
-        warnings=[{"code": "conflicting_values", "message": "performance_score: 93 vs 97",
-                   "field": "performance_score", "span": [500, 502]}],
+        warnings=[
+            {
+                "code": "conflicting_values",
+                "message": "performance_score: 93 vs 97",
+                "field": "performance_score",
+                "span": [500, 502],
+            }
+        ],
     )
     budget_2022 = _doc(
         "budget_2022",
@@ -273,13 +338,31 @@ def _rows(doc: Mapping[str, Any], run_id: str, loaded_at: datetime) -> dict[str,
     document_key = f"{dep}|{year}|{rtype}" if dep and year and rtype else None
     published = d.get("published_on")
     rows: dict[str, list[tuple]] = {
-        "documents": [(
-            did, doc["sha256"], doc.get("file_name"), doc.get("source_path"), doc.get("format"),
-            doc.get("encoding"), dep, d.get("province"), d.get("city"), d.get("county"),
-            d.get("division_code"), year, rtype, published, d.get("title"), document_key,
-            doc.get("extractor_version"), len(doc.get("facts", [])), len(doc.get("conflicts", [])),
-            len(doc.get("warnings", [])), *lineage,
-        )],
+        "documents": [
+            (
+                did,
+                doc["sha256"],
+                doc.get("file_name"),
+                doc.get("source_path"),
+                doc.get("format"),
+                doc.get("encoding"),
+                dep,
+                d.get("province"),
+                d.get("city"),
+                d.get("county"),
+                d.get("division_code"),
+                year,
+                rtype,
+                published,
+                d.get("title"),
+                document_key,
+                doc.get("extractor_version"),
+                len(doc.get("facts", [])),
+                len(doc.get("conflicts", [])),
+                len(doc.get("warnings", [])),
+                *lineage,
+            )
+        ],
         "facts": [],
         "conflicts": [],
         "line_items": [],
@@ -290,39 +373,100 @@ def _rows(doc: Mapping[str, Any], run_id: str, loaded_at: datetime) -> dict[str,
     }
     for f in doc.get("facts", []):
         s, e = _span(f)
-        rows["facts"].append((
-            did, f["field"], _dec(f.get("value")), f.get("value_text"), f.get("unit_as_reported"),
-            f.get("as_reported"), s, e, f.get("page"), f.get("snippet"), *lineage,
-        ))
+        rows["facts"].append(
+            (
+                did,
+                f["field"],
+                _dec(f.get("value")),
+                f.get("value_text"),
+                f.get("unit_as_reported"),
+                f.get("as_reported"),
+                s,
+                e,
+                f.get("page"),
+                f.get("snippet"),
+                *lineage,
+            )
+        )
     for c in doc.get("conflicts", []):
         spans = c.get("spans") or []
         snippets = c.get("snippets") or []
         for i, value in enumerate(c["values"]):
             s, e = (spans[i][0], spans[i][1]) if i < len(spans) and spans[i] else (None, None)
             numeric, text = (None, value) if isinstance(value, str) else (_dec(value), None)
-            rows["conflicts"].append((
-                did, c["field"], i, numeric, text, s, e, snippets[i] if i < len(snippets) else None, *lineage,
-            ))
+            rows["conflicts"].append(
+                (
+                    did,
+                    c["field"],
+                    i,
+                    numeric,
+                    text,
+                    s,
+                    e,
+                    snippets[i] if i < len(snippets) else None,
+                    *lineage,
+                )
+            )
     for n, li in enumerate(doc.get("line_items", []), start=1):
         s, e = _span(li)
-        rows["line_items"].append((
-            did, n, li.get("class"), li.get("section"), li.get("item"), li.get("code"), _dec(li.get("amount")),
-            _dec(li.get("budget_amount")), _dec(li.get("completion_rate")), li.get("name_as_printed"),
-            s, e, li.get("page"), li.get("snippet"), *lineage,
-        ))
+        rows["line_items"].append(
+            (
+                did,
+                n,
+                li.get("class"),
+                li.get("section"),
+                li.get("item"),
+                li.get("code"),
+                _dec(li.get("amount")),
+                _dec(li.get("budget_amount")),
+                _dec(li.get("completion_rate")),
+                li.get("name_as_printed"),
+                s,
+                e,
+                li.get("page"),
+                li.get("snippet"),
+                *lineage,
+            )
+        )
     for n, ind in enumerate(doc.get("indicators", []), start=1):
         s, e = _span(ind)
-        rows["indicators"].append((
-            did, n, ind.get("project_name"), ind.get("level1"), ind.get("level2"), ind.get("level3"),
-            ind.get("target_text"), ind.get("actual_text"), _dec(ind.get("target_value")),
-            _dec(ind.get("actual_value")), ind.get("unit"), s, e, ind.get("snippet"), *lineage,
-        ))
+        rows["indicators"].append(
+            (
+                did,
+                n,
+                ind.get("project_name"),
+                ind.get("level1"),
+                ind.get("level2"),
+                ind.get("level3"),
+                ind.get("target_text"),
+                ind.get("actual_text"),
+                _dec(ind.get("target_value")),
+                _dec(ind.get("actual_value")),
+                ind.get("unit"),
+                s,
+                e,
+                ind.get("snippet"),
+                *lineage,
+            )
+        )
     for n, p in enumerate(doc.get("projects", []), start=1):
         s, e = _span(p)
-        rows["projects"].append((
-            did, n, p.get("project_name"), _dec(p.get("budget_amount")), _dec(p.get("executed_amount")),
-            _dec(p.get("execution_rate")), _dec(p.get("score")), p.get("grade"), s, e, p.get("snippet"), *lineage,
-        ))
+        rows["projects"].append(
+            (
+                did,
+                n,
+                p.get("project_name"),
+                _dec(p.get("budget_amount")),
+                _dec(p.get("executed_amount")),
+                _dec(p.get("execution_rate")),
+                _dec(p.get("score")),
+                p.get("grade"),
+                s,
+                e,
+                p.get("snippet"),
+                *lineage,
+            )
+        )
     for kind, key in (("problem", "problems"), ("remedy", "remedies")):
         for n, item in enumerate(doc.get(key, []), start=1):
             s, e = _span(item)
@@ -354,9 +498,7 @@ def insert_documents(
             con.execute(f"DELETE FROM {schema}.{table} WHERE document_id = ?", [did])
             if rows[table]:
                 width = len(rows[table][0])
-                con.executemany(
-                    f"INSERT INTO {schema}.{table} VALUES ({', '.join(['?'] * width)})", rows[table]
-                )
+                con.executemany(f"INSERT INTO {schema}.{table} VALUES ({', '.join(['?'] * width)})", rows[table])
         ids.append(did)
     return ids
 
@@ -371,8 +513,9 @@ def build_fixture_db(
     """Create a work database with the raw schema and the given (default: all four) documents in `raw`."""
     path = create_work_db(path)
     with duckdb.connect(str(path)) as con:
-        insert_documents(con, fixture_documents().values() if docs is None else docs,
-                         run_id=run_id, loaded_at=loaded_at)
+        insert_documents(
+            con, fixture_documents().values() if docs is None else docs, run_id=run_id, loaded_at=loaded_at
+        )
     return path
 
 
@@ -390,13 +533,19 @@ def run_dbt(db_path: str | Path, args: list[str], work_dir: str | Path):
     previous = os.environ.get("FISCAL_WORK_DB")
     os.environ["FISCAL_WORK_DB"] = str(Path(db_path).resolve())
     try:
-        result = dbtRunner().invoke([
-            *args,
-            "--project-dir", str(DBT_PROJECT_DIR),
-            "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target-path", str(work_dir / "target"),
-            "--log-path", str(work_dir / "logs"),
-        ])
+        result = dbtRunner().invoke(
+            [
+                *args,
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--target-path",
+                str(work_dir / "target"),
+                "--log-path",
+                str(work_dir / "logs"),
+            ]
+        )
     finally:
         if previous is None:
             os.environ.pop("FISCAL_WORK_DB", None)

@@ -13,17 +13,21 @@ def test_fixture_rows_land_in_raw(tmp_path):
     db = build_fixture_db(tmp_path / "work.duckdb")
     ids = fixture_document_ids()
     with duckdb.connect(str(db)) as con:
-        counts = dict(con.execute(
-            "SELECT 'documents', count(*) FROM raw.documents UNION ALL SELECT 'facts', count(*) FROM raw.facts "
-            "UNION ALL SELECT 'line_items', count(*) FROM raw.line_items "
-            "UNION ALL SELECT 'conflicts', count(*) FROM raw.conflicts "
-            "UNION ALL SELECT 'findings', count(*) FROM raw.findings"
-        ).fetchall())
+        counts = dict(
+            con.execute(
+                "SELECT 'documents', count(*) FROM raw.documents UNION ALL SELECT 'facts', count(*) FROM raw.facts "
+                "UNION ALL SELECT 'line_items', count(*) FROM raw.line_items "
+                "UNION ALL SELECT 'conflicts', count(*) FROM raw.conflicts "
+                "UNION ALL SELECT 'findings', count(*) FROM raw.findings"
+            ).fetchall()
+        )
         total = con.execute(
             "SELECT value_numeric FROM raw.facts WHERE document_id = ? AND field = 'expenditure_total'",
             [ids["FINAL_2021"]],
         ).fetchone()[0]
-        key = con.execute("SELECT document_key FROM raw.documents WHERE document_id = ?", [ids["BUDGET_2022"]]).fetchone()
+        key = con.execute(
+            "SELECT document_key FROM raw.documents WHERE document_id = ?", [ids["BUDGET_2022"]]
+        ).fetchone()
     assert counts == {"documents": 4, "facts": 40, "line_items": 10, "conflicts": 2, "findings": 3}
     assert total == Decimal("31375100.000000")
     assert key == ("盐边县经济信息化和科学技术局|2022|budget",)

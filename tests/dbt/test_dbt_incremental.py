@@ -22,9 +22,13 @@ pytestmark = pytest.mark.slow
 def snapshot(db) -> dict[str, list[tuple]]:
     """Every mart and intermediate table, rows sorted."""
     with duckdb.connect(str(db)) as con:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_schema || '.' || table_name FROM information_schema.tables "
-            "WHERE table_schema IN ('intermediate', 'marts') AND table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_schema || '.' || table_name FROM information_schema.tables "
+                "WHERE table_schema IN ('intermediate', 'marts') AND table_type = 'BASE TABLE' ORDER BY 1"
+            ).fetchall()
+        ]
         return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
 
 
@@ -47,8 +51,9 @@ def test_incremental_equals_full_refresh(tmp_path):
     perf["problems"] = perf["problems"][:1]
     perf["facts"][0].update(value="95", as_reported="95")
     with duckdb.connect(str(db)) as con:
-        insert_documents(con, [docs["BUDGET_2022"], reissue, perf], run_id="run-2",
-                         loaded_at=datetime(2024, 11, 1, 8, 0, 0))
+        insert_documents(
+            con, [docs["BUDGET_2022"], reissue, perf], run_id="run-2", loaded_at=datetime(2024, 11, 1, 8, 0, 0)
+        )
 
     incremental = run_dbt(db, ["build"], tmp_path)
     assert incremental.success
@@ -57,19 +62,37 @@ def test_incremental_equals_full_refresh(tmp_path):
 
     with duckdb.connect(str(db)) as con:
         old_id, new_id, perf_id = document_id_of(docs["FINAL_2021"]), document_id_of(reissue), document_id_of(perf)
-        versions = dict(con.execute(
-            "SELECT document_id, (is_current, superseded_by) FROM marts.dim_document WHERE document_id IN (?, ?)",
-            [old_id, new_id]).fetchall())
+        versions = dict(
+            con.execute(
+                "SELECT document_id, (is_current, superseded_by) FROM marts.dim_document WHERE document_id IN (?, ?)",
+                [old_id, new_id],
+            ).fetchall()
+        )
         assert versions == {old_id: (False, new_id), new_id: (True, None)}
-        assert con.execute("SELECT three_public_total FROM marts.mart_three_public_yoy WHERE fiscal_year = 2021"
-                           ).fetchone()[0] == 32500
-        perf_rows = con.execute("SELECT DISTINCT _run_id FROM marts.fct_reported_value WHERE document_id = ?",
-                                [perf_id]).fetchall()
+        assert (
+            con.execute(
+                "SELECT three_public_total FROM marts.mart_three_public_yoy WHERE fiscal_year = 2021"
+            ).fetchone()[0]
+            == 32500
+        )
+        perf_rows = con.execute(
+            "SELECT DISTINCT _run_id FROM marts.fct_reported_value WHERE document_id = ?", [perf_id]
+        ).fetchall()
         assert perf_rows == [("run-2",)]
-        assert con.execute("SELECT value_numeric FROM marts.fct_reported_value WHERE document_id = ? "
-                           "AND field = 'performance_score'", [perf_id]).fetchone()[0] == 95
-        assert con.execute("SELECT count(*) FROM marts.fct_evaluation_finding WHERE document_id = ?",
-                           [perf_id]).fetchone()[0] == 2
+        assert (
+            con.execute(
+                "SELECT value_numeric FROM marts.fct_reported_value WHERE document_id = ? "
+                "AND field = 'performance_score'",
+                [perf_id],
+            ).fetchone()[0]
+            == 95
+        )
+        assert (
+            con.execute(
+                "SELECT count(*) FROM marts.fct_evaluation_finding WHERE document_id = ?", [perf_id]
+            ).fetchone()[0]
+            == 2
+        )
 
     full = run_dbt(db, ["build", "--full-refresh"], tmp_path)
     assert full.success
@@ -91,3 +114,29 @@ def test_removed_document_leaves_incremental_facts(tmp_path):
     with duckdb.connect(str(db)) as con:
         for table in ("fct_reported_value", "fct_expenditure_by_function"):
             assert con.execute(f"SELECT count(*) FROM marts.{table} WHERE document_id = ?", [gone]).fetchone()[0] == 0
+
+
+def test_ledger_superseded_status_wins(tmp_path):
+    docs = fixture_documents()
+    db = build_fixture_db(tmp_path / "work.duckdb", [docs["FINAL_2021"], docs["PERF_2021"]])
+    old = docs["FINAL_2021"]
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "INSERT INTO meta.ingest_ledger (sha256, file_name, status, reason, document_id, superseded_by, "
+            "first_run_id, run_id, first_seen_at, updated_at) VALUES (?, ?, 'superseded', 'corrected re-issue', ?, "
+            "'0123456789abcdef', 'run-1', 'run-2', now(), now())",
+            [old["sha256"], old["file_name"], document_id_of(old)],
+        )
+    select = ["--select", "+dim_document", "--exclude-resource-type", "test"]
+    assert run_dbt(db, ["build", *select], tmp_path).success
+    with duckdb.connect(str(db)) as con:
+        rows = dict(
+            con.execute(
+                "SELECT document_id, (is_current, superseded_by, ledger_status) FROM marts.dim_document "
+                "WHERE NOT is_unknown_member"
+            ).fetchall()
+        )
+    assert rows == {
+        document_id_of(old): (False, "0123456789abcdef", "superseded"),
+        document_id_of(docs["PERF_2021"]): (True, None, None),
+    }
