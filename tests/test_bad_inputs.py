@@ -86,7 +86,8 @@ def outcome(tmp_path_factory: pytest.TempPathFactory) -> dict:
     outside = root / "outside.txt"
     outside.write_text("secret", encoding="utf-8")
     os.symlink(outside, inbox / "link_out_of_inbox.txt")
-    (inbox / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(random.Random(1).getrandbits(8) for _ in range(2000)))
+    noise = bytes(random.Random(1).getrandbits(8) for _ in range(2000))
+    (inbox / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + noise)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as archive:
         archive.writestr("notes.txt", "hello")

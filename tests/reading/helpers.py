@@ -69,7 +69,7 @@ def make_pdf(pages: list[list[str]], table: list[list[str]] | None = None, encry
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     buf = io.BytesIO()
-    c = canvas.Canvas(buf, encrypt=encrypt)
+    c = canvas.Canvas(buf, encrypt=encrypt, invariant=True)  # same bytes every run
     for k, lines in enumerate(pages):
         c.setFont("STSong-Light", 11)
         y = 800
@@ -86,16 +86,19 @@ def make_pdf(pages: list[list[str]], table: list[list[str]] | None = None, encry
     return buf.getvalue()
 
 
-def make_image_pdf(text: str = "本年支出合计3137.51万元") -> bytes:
-    """A 'scanned' PDF: one page holding only an image of text (no text layer)."""
+def make_image_pdf(text: str = "Total 3137.51") -> bytes:
+    """A 'scanned' PDF: one page holding only an image of text (no text layer).
+
+    ASCII only: this machine has no CJK font to draw Chinese glyphs into an image.
+    """
     import io
 
-    from PIL import Image, ImageDraw
+    from PIL import Image, ImageDraw, ImageFont
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
     img = Image.new("L", (800, 200), 255)
-    ImageDraw.Draw(img).text((20, 80), text.encode("ascii", "replace").decode(), fill=0)
+    ImageDraw.Draw(img).text((20, 60), text, fill=0, font=ImageFont.load_default(size=64))
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
     c.drawImage(ImageReader(img), 72, 600, width=400, height=100)
@@ -136,3 +139,88 @@ def garbled_pdf() -> bytes:
     )
     content = b"BT /F1 12 Tf 72 700 Td <" + b"0F3A0B21113C2A5D1E0F0C0D0E0F" * 12 + b"> Tj ET"
     return raw_pdf(content, font)
+
+
+def _cfb(streams: dict[str, bytes]) -> bytes:
+    """A minimal OLE compound file (v3, 512-byte sectors), streams padded past the mini cutoff."""
+    import struct
+
+    free, end, fatsect, nostream = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+    streams = {k: v.ljust(4096, b"\0") for k, v in streams.items()}  # below 4096: mini stream
+    names = list(streams)
+    bodies = [s + b"\0" * (-(-len(s) // 512) * 512 - len(s)) for s in streams.values()]
+    fat = [fatsect, end]
+    starts = []
+    for body in bodies:
+        first = len(fat)
+        n = len(body) // 512
+        starts.append(first)
+        fat.extend(range(first + 1, first + n))
+        fat.append(end)
+    assert len(fat) <= 128
+    fat += [free] * (128 - len(fat))
+
+    def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
+        raw = name.encode("utf-16-le") + b"\0\0"
+        return (
+            raw.ljust(64, b"\0")
+            + struct.pack("<HBBIII", len(raw), kind, 1, nostream, right, child)
+            + b"\0" * 16
+            + b"\0" * 4
+            + b"\0" * 16
+            + struct.pack("<IQ", start, size)
+        )
+
+    dirs = entry("Root Entry", 5, 1, nostream, end, 0)
+    for k, name in enumerate(names):
+        right = k + 2 if k + 1 < len(names) else nostream
+        dirs += entry(name, 2, nostream, right, starts[k], len(streams[name]))
+    dirs = dirs.ljust(512, b"\0")
+    header = (
+        bytes.fromhex("D0CF11E0A1B11AE1")
+        + b"\0" * 16
+        + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\0" * 6
+        + struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<I", 0)
+        + struct.pack("<I", free) * 108
+    )
+    assert len(header) == 512
+    return header + struct.pack("<128I", *fat) + dirs + b"".join(bodies)
+
+
+def make_doc(text: str, flags: int = 0x0200) -> bytes:
+    """A Word 97 .doc whose main text is `text` (\\r ends paragraphs, \\x07 ends cells/rows)."""
+    import struct
+
+    fc = 0x800
+    word = bytearray(fc)
+    struct.pack_into("<HH", word, 0, 0xA5EC, 0x00C1)
+    struct.pack_into("<H", word, 0x0A, flags)
+    struct.pack_into("<i", word, 0x4C, len(text))
+    plc = struct.pack("<II", 0, len(text)) + struct.pack("<HIH", 0, fc, 0)
+    clx = b"\x02" + struct.pack("<I", len(plc)) + plc
+    struct.pack_into("<II", word, 0x1A2, 0, len(clx))
+    word += text.encode("utf-16-le")
+    table = "1Table" if flags & 0x0200 else "0Table"
+    return _cfb({"WordDocument": bytes(word), table: clx})
+
+
+def make_xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
+    """An .xlsx written by xlsxwriter, one worksheet per entry."""
+    import datetime
+    import io
+
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.set_properties({"created": datetime.datetime(2024, 1, 1)})  # same bytes every run
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                if v is not None:
+                    ws.write(r, c, v)
+    wb.close()
+    return buf.getvalue()

@@ -89,3 +89,51 @@ def test_pdf_time_budget_is_enforced() -> None:
     with pytest.raises(ReadError) as e:
         read_bytes(make_pdf(PAGES), limits=ReadLimits(time_budget_s=-1))
     assert e.value.code == "time_budget_exceeded"
+
+
+def _canvas_pdf(draw) -> bytes:  # type: ignore[no-untyped-def]
+    import io
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont("STSong-Light", 11)
+    draw(c)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_pdf_wrapped_paragraph_lines_are_rejoined() -> None:
+    def draw(c):  # type: ignore[no-untyped-def]
+        c.drawString(72, 800, "本年支出合计3137.51万元，其中一般公共预算财政拨款收入2000.00万元，政府性基金预")
+        c.drawString(72, 784, "算财政拨款收入1137.51万元。")
+        c.drawString(72, 768, "二、收入情况")
+
+    doc = read_bytes(_canvas_pdf(draw))
+    assert "政府性基金预算财政拨款收入1137.51万元。\n二、收入情况" in doc.text
+    o = doc.origin(doc.text.index("算财政拨款收入1137"))
+    assert o.page == 1 and o.bbox is not None and o.bbox[0] < 80  # from the second printed line
+
+
+def test_pdf_page_number_footer_is_dropped() -> None:
+    def draw(c):  # type: ignore[no-untyped-def]
+        c.drawString(72, 800, "本年支出合计3137.51万元。")
+        c.drawString(290, 40, "— 3 —")
+
+    doc = read_bytes(_canvas_pdf(draw))
+    assert doc.text.strip() == "本年支出合计3137.51万元。"
+
+
+def test_pdf_vertically_centred_cell_stays_in_its_row() -> None:
+    def draw(c):  # type: ignore[no-untyped-def]
+        c.drawString(72, 700, "国有资本经营预算财政拨款")
+        c.drawString(72, 688, "收入")
+        c.drawString(300, 694, "125.00")
+
+    doc = read_bytes(_canvas_pdf(draw))
+    assert "国有资本经营预算财政拨款\t125.00" in doc.text

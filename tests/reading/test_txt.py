@@ -194,3 +194,19 @@ def test_korean_euc_kr_is_not_mistaken_for_chinese() -> None:
     with pytest.raises(ReadError) as e:
         read_bytes(korean.encode("euc-kr"))
     assert e.value.code == "undecodable_text"
+
+
+def test_t2s_that_changes_length_falls_back_per_character(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extract.reading import normalize
+
+    class PhraseConverter:  # like a phrase table mapping 2 chars to 3
+        def convert(self, s: str) -> str:
+            if len(s) == 1:
+                return {"資": "资", "訊": "讯", "預": "预"}.get(s, s)
+            return s.replace("資訊", "信息化").replace("預", "预")
+
+    monkeypatch.setattr(normalize, "_opencc_t2s", lambda: PhraseConverter())
+    src = "預算資訊公開說明\n"
+    doc = read_bytes(src.encode("utf-8"))
+    assert doc.text == "预算资讯公開說明\n"
+    assert doc.origin(doc.text.index("讯")).source_offset == src.index("訊")
