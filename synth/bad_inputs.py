@@ -152,25 +152,33 @@ def write_bad_corpus(out_dir: str | os.PathLike[str], *, large_mb: int = 80,
     put("mojibake.txt", base_txt.encode("utf-8").decode("gbk", errors="replace").encode("utf-8"), "mojibake_text")
     put("news_article.txt", _NEWS.encode("utf-8"), "not_a_report")
 
-    dept = base.document["department_name"]
-    no_name = base_txt.replace(dept, "本局")
-    put("no_department_name.txt", no_name.encode("utf-8"), "missing_department_name")
+    # Each semantic case gets a report of its own, so that no two of them share a department,
+    # year and type (which would make the later one a corrected re-issue of the earlier).
+    def own(case: str) -> tuple[Report, str]:
+        rep = generate_report(f"bad:{case}", "final_accounts")
+        return rep, _plain(rep, 1)
 
-    y = str(base.document["fiscal_year"])
-    put("year_1899.txt", base_txt.replace(y, "1899").replace(str(int(y) - 1), "1898").encode("utf-8"),
+    rep, txt = own("no_department")
+    put("no_department_name.txt", txt.replace(rep.document["department_name"], "本局").encode("utf-8"),
+        "missing_department_name")
+
+    rep, txt = own("year_1899")
+    y = str(rep.document["fiscal_year"])
+    put("year_1899.txt", txt.replace(y, "1899").replace(str(int(y) - 1), "1898").encode("utf-8"),
         "implausible_fiscal_year")
 
-    f = _fact(base, "expenditure_total")
-    neg = _replace_number(base_txt, f["as_reported"], f["unit_as_reported"], "-" + f["as_reported"], 1) if f \
-        else base_txt
+    rep, txt = own("negative")
+    f = _fact(rep, "expenditure_total")
+    neg = _replace_number(txt, f["as_reported"], f["unit_as_reported"], "-" + f["as_reported"], 1) if f else txt
     put("negative_amount.txt", neg.encode("utf-8"), "negative_amount")
 
-    fb = _fact(base, "expenditure_basic")
+    rep, txt = own("tenfold")
+    fb = _fact(rep, "expenditure_basic")
     if fb:
         num = float(fb["as_reported"].replace(",", "")) * 10
-        tenx = _replace_number(base_txt, fb["as_reported"], fb["unit_as_reported"], f"{num:.2f}")
+        tenx = _replace_number(txt, fb["as_reported"], fb["unit_as_reported"], f"{num:.2f}")
     else:
-        tenx = base_txt
+        tenx = txt
     put("arithmetic_off_10x.txt", tenx.encode("utf-8"), "arithmetic_mismatch")
 
     dup = render(generate_report("bad:dup", "budget"), "txt", random.Random(3), encoding="utf-8").data

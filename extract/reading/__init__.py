@@ -34,9 +34,10 @@ def read_bytes(data: bytes, name: str = "", *, limits: ReadLimits | None = None)
         )
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise ReadError("empty_file", f"{name or 'the file'} is empty (0 bytes of content); fetch it again")
-    fmt = sniff(data, name)
+    fmt = "unknown"
     deadline = Deadline(limits)
     try:
+        fmt = sniff(data, name)
         doc = _dispatch(fmt, data, name, limits, deadline)
     except ReadError:
         raise

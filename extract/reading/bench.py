@@ -91,29 +91,39 @@ def timed(data: bytes, repeat: int, **kw: object) -> float:
 
 
 def peak_memory_mb(pages: int) -> dict[str, float]:
-    """Max RSS of a fresh process reading a PDF file, against the same process warmed up."""
+    """Peak RSS of a fresh process (without reportlab) reading a PDF file after a warm-up."""
     import os
     import tempfile
 
-    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as fh:
-        fh.write(make_pdf(pages))
-        path = fh.name
+    paths = []
+    for n in (2, pages):
+        with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as fh:
+            fh.write(make_pdf(n))
+            paths.append(fh.name)
     code = (
-        "import resource, sys\n"
-        "from extract.reading import read_bytes, read_file\n"
-        "from extract.reading.bench import make_pdf\n"
-        "read_bytes(make_pdf(2))\n"
+        "import resource, tracemalloc\n"
+        "from extract.reading import read_file\n"
+        f"read_file({paths[0]!r})\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        f"doc = read_file({path!r})\n"
+        "tracemalloc.start()\n"
+        f"doc = read_file({paths[1]!r})\n"
+        "cur, peak = tracemalloc.get_traced_memory()\n"
         "after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(before / 1024, after / 1024, len(doc.text))\n"
+        "print(before / 1024, after / 1024, peak / 2**20, cur / 2**20, len(doc.text))\n"
     )
     try:
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     finally:
-        os.unlink(path)
-    before, after, chars = out.split()
-    return {"rss_warm_mb": round(float(before), 1), "rss_peak_mb": round(float(after), 1), "chars": int(chars)}
+        for p in paths:
+            os.unlink(p)
+    before, after, peak, held, chars = out.split()
+    return {
+        "rss_warm_mb": round(float(before), 1),
+        "rss_peak_mb": round(float(after), 1),
+        "python_peak_mb": round(float(peak), 1),
+        "document_held_mb": round(float(held), 1),
+        "chars": int(chars),
+    }
 
 
 def main() -> None:

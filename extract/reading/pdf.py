@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import re
 from functools import cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -121,21 +122,63 @@ def _garbled(chars: str) -> bool:
     return han >= 50 and share < 0.2
 
 
-def _lines(chars: str, boxes: np.ndarray) -> list[list[tuple[str, np.ndarray]]]:
-    """Group chars into lines (top to bottom), each a list of cells (text, boxes), left to right."""
+class _Line:
+    """One visual line: cells (text, per-char boxes) left to right, its height extent and
+    the x extent of each cell (kept as floats so layout decisions cost no numpy calls)."""
+
+    __slots__ = ("cells", "xs", "y0", "y1")
+
+    def __init__(
+        self, cells: list[tuple[str, np.ndarray]], y0: float, y1: float, xs: list[tuple[float, float]]
+    ) -> None:
+        self.cells = cells
+        self.y0 = y0
+        self.y1 = y1
+        self.xs = xs
+
+
+def _display_boxes(boxes: np.ndarray, rotation: int, width: float, height: float) -> np.ndarray:
+    """Boxes as the page is shown (/Rotate applied), so landscape table pages read in rows."""
+    if rotation not in (90, 180, 270):
+        return boxes
+    x0, y0, x1, y1 = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+    if rotation == 90:  # shown turned clockwise: user +y runs left to right
+        nx0, nx1, ny0, ny1 = y0, y1, width - x1, width - x0
+    elif rotation == 270:
+        nx0, nx1, ny0, ny1 = height - y1, height - y0, x0, x1
+    else:
+        nx0, nx1, ny0, ny1 = width - x1, width - x0, height - y1, height - y0
+    return np.stack([nx0, ny0, nx1, ny1], axis=1).astype(np.float32)
+
+
+def _lines(chars: str, boxes: np.ndarray, shown: np.ndarray | None = None) -> list[_Line]:
+    """Group chars into lines (top to bottom), each a list of cells (text, boxes), left to right.
+
+    Layout uses `shown` (display coordinates) when given; cells keep the PDF-space `boxes`.
+    """
+    store = boxes
+    if shown is not None:
+        boxes = shown
     codes = np.frombuffer(chars.encode("utf-32-le"), dtype=np.uint32)
     cy = (boxes[:, 1] + boxes[:, 3]) / 2
     h = np.maximum(boxes[:, 3] - boxes[:, 1], 1.0)
     order = np.argsort(-cy, kind="stable")
     tol = 0.5 * float(np.median(h))
     breaks = np.flatnonzero(np.abs(np.diff(cy[order])) > tol) + 1
-    out: list[list[tuple[str, np.ndarray]]] = []
-    for idx in np.split(order, breaks):
+    starts = np.concatenate(([0], breaks))
+    y0s = np.minimum.reduceat(boxes[order, 1], starts).tolist()
+    y1s = np.maximum.reduceat(boxes[order, 3], starts).tolist()
+    out: list[_Line] = []
+    for k, idx in enumerate(np.split(order, breaks)):
         idx = idx[np.argsort(boxes[idx, 0], kind="stable")]
-        bx = boxes[idx]
+        lay = boxes[idx]
+        bx = store[idx]
         cd = codes[idx]
         lh = float(h[idx].mean())
-        gaps = bx[1:, 0] - bx[:-1, 2]
+        gaps = lay[1:, 0] - lay[:-1, 2]
+        tabs0 = np.flatnonzero(gaps > TAB_GAP * lh) + 1  # cell starts, before spaces are inserted
+        bounds = [0, *tabs0.tolist(), len(idx)]
+        xs = [(float(lay[s0, 0]), float(lay[s1 - 1, 2])) for s0, s1 in pairwise(bounds)]
         spaces = np.flatnonzero((gaps > SPACE_GAP * lh) & (gaps <= TAB_GAP * lh)) + 1
         if spaces.size:
             cd = np.insert(cd, spaces, 0x20)
@@ -145,57 +188,50 @@ def _lines(chars: str, boxes: np.ndarray) -> list[list[tuple[str, np.ndarray]]]:
         cells = []
         for c_cd, c_bx in zip(np.split(cd, tabs), np.split(bx, tabs), strict=True):
             cells.append((c_cd.astype("<u4").tobytes().decode("utf-32-le"), c_bx))
-        out.append(cells)
+        out.append(_Line(cells, y0s[k], y1s[k], xs))
     return _merge_centred(out)
 
 
-def _extent(cells: list[tuple[str, np.ndarray]]) -> tuple[float, float, list[tuple[float, float]]]:
-    bx = np.concatenate([c[1] for c in cells])
-    xs = [(float(np.nanmin(c[1][:, 0])), float(np.nanmax(c[1][:, 2]))) for c in cells]
-    return float(np.nanmin(bx[:, 1])), float(np.nanmax(bx[:, 3])), xs
-
-
-def _merge_centred(lines: list[list[tuple[str, np.ndarray]]]) -> list[list[tuple[str, np.ndarray]]]:
+def _merge_centred(lines: list[_Line]) -> list[_Line]:
     """Join a line into the one above when their heights overlap and their cells do not
     collide: a table cell printed vertically centred beside a wrapped neighbour."""
-    out: list[list[tuple[str, np.ndarray]]] = []
-    prev_ext = None
-    for cells in lines:
-        ext = _extent(cells)
-        if out and prev_ext is not None:
-            y0, y1, xs = prev_ext
-            overlap = min(y1, ext[1]) - max(y0, ext[0])
-            collide = any(a0 < b1 and b0 < a1 for a0, a1 in xs for b0, b1 in ext[2])
-            if overlap > 0.25 * (ext[1] - ext[0]) and not collide:
-                merged = sorted(out[-1] + cells, key=lambda c: float(np.nanmin(c[1][:, 0])))
-                out[-1] = merged
-                prev_ext = _extent(merged)
+    out: list[_Line] = []
+    for line in lines:
+        if out:
+            prev = out[-1]
+            overlap = min(prev.y1, line.y1) - max(prev.y0, line.y0)
+            collide = any(a0 < b1 and b0 < a1 for a0, a1 in prev.xs for b0, b1 in line.xs)
+            if overlap > 0.25 * (line.y1 - line.y0) and not collide:
+                pairs = sorted(zip(prev.xs + line.xs, prev.cells + line.cells, strict=True), key=lambda p: p[0][0])
+                out[-1] = _Line(
+                    [c for _x, c in pairs], min(prev.y0, line.y0), max(prev.y1, line.y1), [x for x, _c in pairs]
+                )
                 continue
-        out.append(cells)
-        prev_ext = ext
+        out.append(line)
     return out
 
 
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d+|\s*共\s*\d+\s*页)?[-—–－\s]*$")
-_LIST_START = re.compile(r"^(第?[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|[①-⑳])")
+_LIST_START = re.compile(
+    r"^(第?[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])"
+)
 _NO_JOIN_END = tuple("。：:；;！!？?")
 
 
-def _emit_page(b: Builder, page_no: int, lines, conf: float | None = None) -> None:  # type: ignore[no-untyped-def]
+def _emit_page(b: Builder, page_no: int, lines: list[_Line]) -> None:
     """Write a page's lines: page-number lines dropped, wrapped paragraph lines rejoined,
     consecutive multi-cell lines collected into one table."""
-    if lines and len(lines[-1]) == 1 and _PAGE_NUMBER.match(lines[-1][0][0]):
+    if lines and len(lines[-1].cells) == 1 and _PAGE_NUMBER.match(lines[-1].cells[0][0]):
         lines = lines[:-1]
-    if lines and len(lines[0]) == 1 and _PAGE_NUMBER.match(lines[0][0][0]):
+    if lines and len(lines[0].cells) == 1 and _PAGE_NUMBER.match(lines[0].cells[0][0]):
         lines = lines[1:]
-    single = [_extent(c) for c in lines]
-    flat = [(y0, y1, xs[0][0], xs[-1][1]) for y0, y1, xs in single]
-    text_lines = [f for f, c in zip(flat, lines, strict=True) if len(c) == 1]
-    right = max((f[3] for f in text_lines), default=0.0)
-    left = min((f[2] for f in text_lines), default=0.0)
+    text_lines = [ln for ln in lines if len(ln.cells) == 1]
+    right = max((ln.xs[-1][1] for ln in text_lines), default=0.0)
+    left = min((ln.xs[0][0] for ln in text_lines), default=0.0)
     table = None
     row = 0
-    for k, cells in enumerate(lines):
+    for k, line in enumerate(lines):
+        cells = line.cells
         if len(cells) >= 2:
             if table is None:
                 table = b.start_table(page=page_no)
@@ -204,7 +240,7 @@ def _emit_page(b: Builder, page_no: int, lines, conf: float | None = None) -> No
                 table,
                 row,
                 [
-                    (c, text, SegInfo(kind="pdf", page=page_no, table=table, row=row, col=c, ocr_confidence=conf))
+                    (c, text, SegInfo(kind="pdf", page=page_no, table=table, row=row, col=c))
                     for c, (text, _boxes) in enumerate(cells)
                 ],
                 [bx for _t, bx in cells],
@@ -213,28 +249,27 @@ def _emit_page(b: Builder, page_no: int, lines, conf: float | None = None) -> No
             continue
         table = None
         text, bx = cells[0]
-        b.add(text, SegInfo(kind="pdf", page=page_no, ocr_confidence=conf), bx)
-        if _continues(lines, flat, k, left, right):
-            if text[-1:].isascii() and text[-1:].isalnum() and lines[k + 1][0][0][:1].isascii():
+        b.add(text, SegInfo(kind="pdf", page=page_no), bx)
+        if _continues(lines, k, left, right):
+            if text[-1:].isascii() and text[-1:].isalnum() and lines[k + 1].cells[0][0][:1].isascii():
                 b.sep(" ")
             continue
         b.sep("\n")
 
 
-def _continues(lines, flat, k: int, left: float, right: float) -> bool:  # type: ignore[no-untyped-def]
+def _continues(lines: list[_Line], k: int, left: float, right: float) -> bool:
     """Does single-cell line k wrap into line k+1 (same paragraph)?"""
-    if k + 1 >= len(lines) or len(lines[k + 1]) != 1:
+    if k + 1 >= len(lines) or len(lines[k + 1].cells) != 1:
         return False
-    y0, y1, _x0, x1 = flat[k]
-    _ny0, ny1, nx0, _nx1 = flat[k + 1]
-    lh = max(y1 - y0, 1.0)
-    text = lines[k][0][0]
-    nxt = lines[k + 1][0][0]
+    cur, nxt_line = lines[k], lines[k + 1]
+    lh = max(cur.y1 - cur.y0, 1.0)
+    text = cur.cells[0][0]
+    nxt = nxt_line.cells[0][0]
     slack = 4.0 if nxt[:1].isascii() and nxt[:1].isalnum() else 1.5  # numbers wrap as a whole word
     return (
-        x1 >= right - slack * lh
-        and nx0 <= left + 0.5 * lh
-        and (y0 - ny1) < 0.8 * lh
+        cur.xs[-1][1] >= right - slack * lh
+        and nxt_line.xs[0][0] <= left + 0.5 * lh
+        and (cur.y0 - nxt_line.y1) < 0.8 * lh
         and not text.endswith(_NO_JOIN_END)
         and not _LIST_START.match(nxt)
     )
@@ -258,6 +293,8 @@ def read_pdf(data: bytes, limits: ReadLimits, name: str, deadline: Deadline) -> 
                 tp = page.get_textpage()
                 chars, boxes = _page_chars(tp)
                 tp.close()
+                rotation = page.get_rotation()
+                shown = _display_boxes(boxes, rotation, *page.get_size()) if rotation else None
             except Exception as e:  # one broken page should not lose the document
                 warnings.append(f"page {p + 1}: text layer unreadable ({type(e).__name__}); skipped")
                 continue
@@ -272,7 +309,7 @@ def read_pdf(data: bytes, limits: ReadLimits, name: str, deadline: Deadline) -> 
                 continue
             page.close()
             b.newline()
-            _emit_page(b, p + 1, _lines(chars, boxes))
+            _emit_page(b, p + 1, _lines(chars, boxes, shown))
             b.newline()
             b.sep("\f")  # page break: normalised to a line break, kept as a marker in the raw text
     finally:

@@ -77,7 +77,7 @@ def _sniff_zip(data: bytes, name: str) -> str:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = zf.namelist()
-    except (zipfile.BadZipFile, ValueError, OSError) as e:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError) as e:
         raise ReadError(
             "corrupt_zip",
             f"{name or 'the file'} starts like a ZIP/Office file but its archive is damaged ({e}); "

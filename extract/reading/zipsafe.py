@@ -46,7 +46,7 @@ def open_zip(data: bytes, limits: ReadLimits, name: str, what: str) -> zipfile.Z
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError) as e:
         raise ReadError("corrupt_zip", f"{label}: the {what} package is damaged ({e}); download it again") from None
     if len(infos) > limits.max_zip_entries:
         raise ReadError(
@@ -91,7 +91,7 @@ def check_xml_parts(zf: zipfile.ZipFile, name: str, what: str) -> None:
                 _check_prolog(fh, info.filename)
         except ReadError as e:
             raise ReadError(e.code, f"{label}: {e.message}") from None
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
             raise ReadError("corrupt_zip", f"{label}: part {info.filename} is damaged ({e})") from None
 
 

@@ -137,3 +137,27 @@ def test_pdf_vertically_centred_cell_stays_in_its_row() -> None:
 
     doc = read_bytes(_canvas_pdf(draw))
     assert "国有资本经营预算财政拨款\t125.00" in doc.text
+
+
+def test_pdf_landscape_page_with_rotate_90_reads_in_rows() -> None:
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=True)
+    width = c._pagesize[0]
+    c.setPageRotation(90)
+    c.transform(0, 1, -1, 0, width, 0)  # draw in the coordinates of the page as shown
+    c.setFont("Helvetica", 11)
+    c.drawString(60, 500, "Table 1 income and expenditure")
+    for r, row in enumerate([["item", "actual", "budget"], ["basic", "1234.00", "1300.00"]]):
+        for k, cell in enumerate(row):
+            c.drawString(60 + 200 * k, 480 - 20 * r, cell)
+    c.showPage()
+    c.save()
+    doc = read_bytes(buf.getvalue())
+    assert doc.text.rstrip("\n") == "Table 1 income and expenditure\nitem\tactual\tbudget\nbasic\t1234.00\t1300.00"
+    o = doc.origin(doc.text.index("1300"))
+    assert (o.row, o.col) == (1, 2)
+    assert o.bbox is not None and o.bbox[1] > 400  # PDF-space box: this column is high up the page
