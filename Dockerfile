@@ -20,14 +20,14 @@ RUN pip install --no-cache-dir "uv==${UV_VERSION}" \
 
 WORKDIR /app
 COPY --chown=airflow:airflow pyproject.toml uv.lock README.md ./
-RUN uv sync --frozen --no-dev --no-install-project
+RUN uv sync --frozen --no-dev --extra ocr --no-install-project
 COPY --chown=airflow:airflow extract ./extract
 COPY --chown=airflow:airflow pipeline ./pipeline
 COPY --chown=airflow:airflow synth ./synth
 COPY --chown=airflow:airflow dags ./dags
 COPY --chown=airflow:airflow dbt_project ./dbt_project
 COPY --chown=airflow:airflow expectations ./expectations
-RUN uv sync --frozen --no-dev
+RUN uv sync --frozen --no-dev --extra ocr
 
 ENV AIRFLOW__CORE__DAGS_FOLDER=/app/dags
 USER airflow

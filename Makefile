@@ -32,13 +32,13 @@ $(UV):
 
 # The environment is rebuilt only when the lock changes.
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml
-	$(UV) sync --frozen --all-groups
+	$(UV) sync --frozen --all-groups --extra ocr
 	@touch $@
 
 venv: $(VENV)/.synced
 
 run: venv
-	$(PY) -m pipeline.run --inbox "$(INBOX)" --warehouse "$(WAREHOUSE)"
+	FISCAL_OCR=$${FISCAL_OCR:-1} $(PY) -m pipeline.run --inbox "$(INBOX)" --warehouse "$(WAREHOUSE)"
 
 reextract: venv
 	$(PY) -m pipeline.run --reextract --warehouse "$(WAREHOUSE)"
