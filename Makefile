@@ -44,7 +44,7 @@ reextract: venv
 	$(PY) -m pipeline.run --reextract --warehouse "$(WAREHOUSE)"
 
 test: venv
-	$(PY) -m pytest -m "not integration" -q
+	$(PY) -m pytest -m "not integration and not faults" -q
 
 test-faults: venv
 	$(PY) -m pytest -m faults -q
@@ -59,7 +59,10 @@ integration: venv
 	$(PY) -m pytest -m integration -q
 
 demo-inbox: venv
-	rm -rf data/inbox && $(PY) -m synth --out data/inbox --n 24 --seed 20261123 --formats txt,html,docx,xlsx,pdf --truth-dir data/demo_truth
+	rm -rf var/demo data/inbox data/demo_truth
+	$(PY) -m synth --out var/demo --n 20 --seed 20261123 --mix realistic --damage light
+	mkdir -p data && cp -r var/demo/inbox data/inbox && cp -r var/demo/truth data/demo_truth
+	printf '%s\n' "本报讯 今天上午，市图书馆举办读书分享会，来自各行各业的读者交流阅读心得。" > data/inbox/not_a_report.txt
 
 review: venv
 	@test -n "$(FILE)" || (echo "usage: make review FILE=path/to/report" && exit 2)
