@@ -147,6 +147,11 @@ def _decide(con: duckdb.DuckDBPyConnection, run_id: str) -> PromotionResult:
         ).fetchall())
     raw_facts = _facts_of(con, "raw", list(current.values()))
     new_facts = _facts_of(con, "incoming", [c[1] for c in candidates])
+    # A re-run of this step must tell the same story: re-issues already recorded keep their reason.
+    replaced: dict[str, str] = dict(con.execute(
+        "SELECT superseded_by, document_id FROM meta.ingest_ledger WHERE status = 'superseded' "
+        "AND superseded_by IN (SELECT unnest(?))", [[c[1] for c in candidates]],
+    ).fetchall())
     accepted: dict[str, Outcome] = {}
     for base, doc_id, key, _published, _mtime in candidates:
         holder = current.get(key) if key else None
@@ -159,7 +164,7 @@ def _decide(con: duckdb.DuckDBPyConnection, run_id: str) -> PromotionResult:
                 reason=f"same report as document {holder} (same department, year, type and facts)",
             ))
             continue
-        reason = None
+        reason = f"corrected re-issue: replaces document {replaced[doc_id]}" if doc_id in replaced else None
         if holder and holder != doc_id:
             result.superseded.append((holder, doc_id))
             reason = f"corrected re-issue: replaces document {holder}"

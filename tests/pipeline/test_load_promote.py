@@ -138,3 +138,18 @@ def test_every_arrival_is_accounted_for(settings: Settings, tmp_path: Path) -> N
 def test_facts_stated_at_different_precision_are_the_same_report() -> None:
     assert same_report({"three_public_total": 32600.0}, {"three_public_total": 32552.0})
     assert not same_report({"three_public_total": 32600.0}, {"three_public_total": 36200.0})
+
+
+def test_re_running_promotion_after_a_reissue_tells_the_same_story(settings: Settings) -> None:
+    _stage(settings, "r1", {"a.txt": _rec("a.txt", b"A")})
+    promote(settings, "r1")
+    fixed = _rec("a-v2.txt", b"A2", facts={"expenditure_total": 31375200.0, "expenditure_basic": 8581900.0})
+    _stage(settings, "r2", {"a-v2.txt": fixed})
+    promote(settings, "r2")
+    first = _query(settings, "SELECT file_name, outcome, reason FROM meta.file_arrivals WHERE run_id = 'r2' ORDER BY 1")
+    ledger = _query(settings, "SELECT file_name, status FROM meta.ingest_ledger ORDER BY 1")
+    promote(settings, "r2")
+    assert _query(settings, "SELECT file_name, outcome, reason FROM meta.file_arrivals WHERE run_id = 'r2' "
+                            "ORDER BY 1") == first
+    assert _query(settings, "SELECT file_name, status FROM meta.ingest_ledger ORDER BY 1") == ledger
+    assert first[0][0] == "a-v2.txt" and "corrected re-issue" in first[0][2]
