@@ -11,18 +11,12 @@ from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
+from pipeline.airflow_tasks import run_id, settings
 from pipeline.notify import on_failure
 from pipeline.orchestration import PUBLISHED_ASSET_URI, RAW_ASSET_URI, WAREHOUSE_DAG_ID, WRITER_POOL
 
 RAW_ASSET = Asset(RAW_ASSET_URI)
 PUBLISHED_ASSET = Asset(PUBLISHED_ASSET_URI)
-
-
-def _settings():
-    from pipeline.config import load_settings
-
-    params = get_current_context()["params"]
-    return load_settings(warehouse=params.get("warehouse") or None)
 
 
 def _ingest_run_ids() -> list[str]:
@@ -54,26 +48,26 @@ def fiscal_warehouse():
     def build() -> dict:
         from pipeline.steps import step_build
 
-        return step_build(_settings(), get_current_context()["run_id"])
+        return step_build(settings(), run_id())
 
     @task(pool=WRITER_POOL)
     def audit(_built: dict) -> dict:
         from pipeline.steps import step_audit
 
-        return step_audit(_settings(), get_current_context()["run_id"])
+        return step_audit(settings(), run_id())
 
     @task(pool=WRITER_POOL, outlets=[PUBLISHED_ASSET], retries=2, retry_delay=timedelta(seconds=10))
     def publish(_audited: dict) -> str:
         from pipeline.steps import step_publish
 
-        return step_publish(_settings(), get_current_context()["run_id"])
+        return step_publish(settings(), run_id())
 
     @task
     def summary(_published: str) -> list[dict]:
         from pipeline.steps import step_summary
         from pipeline.summary import format_summary
 
-        results = [step_summary(_settings(), run_id) for run_id in _ingest_run_ids()]
+        results = [step_summary(settings(), run_id) for run_id in _ingest_run_ids()]
         for result in results:
             print(format_summary(result))
         return results
