@@ -67,7 +67,7 @@ def fiscal_warehouse():
         from pipeline.steps import step_summary
         from pipeline.summary import format_summary
 
-        results = [step_summary(settings(), run_id) for run_id in _ingest_run_ids()]
+        results = [step_summary(settings(), ingest_run) for ingest_run in _ingest_run_ids()]
         for result in results:
             print(format_summary(result))
         return results

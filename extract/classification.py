@@ -73,3 +73,28 @@ def name_of(code: str) -> tuple[str | None, str | None, str | None]:
         if len(code) >= n and code[:n] in rows:
             out[lvl] = rows[code[:n]]["name"]
     return out[0], out[1], out[2]
+
+
+def official_class_name(name: str | None) -> str | None:
+    """The classification's own name of a printed 类 name (教育 → 教育支出, 农林水 → 农林水支出).
+
+    Only when the printed name, or the printed name + 支出, is a class row of the table; else the
+    printed name unchanged.
+    """
+    if not name:
+        return name
+    _rows, classes, _, _ = _tables()
+    if name in classes:
+        return name
+    if name + "支出" in classes:
+        return name + "支出"
+    return name
+
+
+def code_matches_names(code: str, class_name: str | None, section: str | None, item: str | None) -> bool:
+    """A printed 7-digit code whose table names (where known) agree with the printed names."""
+    c, s, i = name_of(code)
+    for known, printed in ((c, official_class_name(class_name)), (s, section), (i, item)):
+        if known and printed and known != printed:
+            return False
+    return True

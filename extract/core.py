@@ -73,9 +73,10 @@ def extract_text(text: str, name: str = "", doc: Any = None) -> dict:
         return kinds[bisect_right(starts, pos) - 1]
 
     am = _ANNEX.search(text)
-    fr = extract_facts(text, ident.report_type, ident.fiscal_year, scope_at, am.start() if am else None)
     rows = table_rows(text)
-    items = line_items(text)
+    fr = extract_facts(text, ident.report_type, ident.fiscal_year, scope_at, am.start() if am else None,
+                       ident.department_name, rows)
+    items = line_items(text, ident.report_type, rows)
     inds = indicators(text, rows)
     titles = [(s, k[1]) for s, k in zip(starts, kinds, strict=True) if k[1]]
     projs, pconf = projects(text, rows, fr.project_signals, titles)

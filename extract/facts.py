@@ -21,13 +21,16 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from .columns import EXECUTED, PLANNED, column_kind, header_above
 from .labels import Catalog, FieldSpec, catalog, label_matches
+from .tables import Row, table_rows
 from .numbers import NUMBER_RE, money_factor, ratio, to_num, tolerance, unit_after, units, yuan
 from .textutil import LineIndex, period_start, sentence_start, snippet
 
-_YEAR_AFTER = re.compile(r"\s*(?:年|月|日|号|季度|周岁|个月|月份)")
+_YEAR_AFTER = re.compile(r"[ \u3000]*(?:年|月|日|号|季度|周岁|个月|月份)")
 _YEAR_IN = re.compile(r"(\d{4})\s*年")
 _CLAUSE_STOP = re.compile(r"[。;\n!?]|,(?!\d{3})")
+_ZERO_AFTER = re.compile(r"\s*(?:支出|费用)?\s*(?:均)?(?:为|是)\s*零(?=[,。;\s]|$)")
 _NEGATION = re.compile(r"(?:无|未发生|没有|未安排|未产生|不存在)")
 _PAREN = re.compile(r"\([^()]*\)")
 _UNIT_PAREN = re.compile(r"\(\s*(?:亿元|万元|千元|元|%|人|个)\s*\)")
@@ -39,6 +42,8 @@ _GRADE_PATTERNS = [
     re.compile(r"(?:评价|评定|总体|结论|结果|绩效)\s*(?:为|是|:)?\s*[“\"「](优秀|良好|优|良|中等|中|较差|差)[”\"」]"),
     # unquoted two-character grade right after 绩效/评价: 部门整体支出绩效良好，
     re.compile(r"(?:绩效|评价结果|评价结论|总体评价|评价|评定)\s*(?:为|是)?\s*(优秀|良好)(?=[,。;、\s]|$)"),
+    # a single-character grade only as a whole clause: 绩效评价结果为良。
+    re.compile(r"(?:评价结果|评价结论|总体评价|评价等级|评定结果)\s*(?:为|是|:)\s*(优|良|中|差)(?=[,。;\s]|$)"),
 ]
 _HEADER_UNIT = [re.compile(p) for p in units()["header_patterns"]]
 
@@ -86,6 +91,11 @@ class _Ctx:
         self.project_signals: list[dict] = []
         self.labels: list[tuple[int, int, list[str]]] = []
         self.years: list[tuple[int, int]] | None = None
+        self.forced: dict[int, tuple] = {}
+        self.department_name: str | None = None
+        self.rows: list[Row] = []
+        self.row_starts: list[int] = []
+        self.parallel_skip: set[int] = set()
         self.year_pos: list[int] = []
 
 
@@ -211,8 +221,6 @@ def _place_value(ctx: _Ctx, spec: FieldSpec, n, unit, uend) -> Candidate | None:
     if kind == "ratio":
         if unit == "%":
             return Candidate(spec.name, ratio(n.value), None, "%", n.text, n.start, uend, n.decimals)
-        if unit is None and 1 < n.value <= 100:
-            return Candidate(spec.name, ratio(n.value), None, None, n.text, n.start, n.end, n.decimals)
         if unit is None:
             _warn(ctx.warnings, "ratio_ambiguous", f"{n.text} may be a ratio or a percentage", spec.name,
                   (n.start, n.end))
@@ -246,29 +254,30 @@ def _zero_phrase(ctx: _Ctx, ls: int, le: int, sent_start: int) -> int | None:
     return lo + m.start()
 
 
-def _candidates_for_label(ctx: _Ctx, idx: int) -> None:
-    cat = ctx.cat
+_NAME_RUN = re.compile(r"[\u4e00-\u9fff()]{1,30}$")
+_ORG_TAIL = "局委办院心站所队馆会室处股社部厅位"
+_PRONOUN = re.compile(r"(?:我|本|该)(?:局|委|办|院|单位|部门|中心|馆|站|所|队|会)$|^单位$")
+
+
+def _own_figure(ctx: _Ctx, ls: int) -> bool:
+    """A label right after an organisation's name is the department's only when that name is the
+    department's own (its name's end, or 我局/本单位/…), not a subordinate unit's (XX中心编制12人)."""
+    m = _NAME_RUN.search(ctx.text, max(0, ls - 30), ls)
+    if m is None or m.group(0)[-1] not in _ORG_TAIL:
+        return True
+    run = m.group(0)
+    if _PRONOUN.search(run):
+        return True
+    # the department's own name, or its short form (区卫生健康委 for 隆阳区卫生健康委员会): a tail
+    # of the run of at least 4 characters that the department's name contains
+    dept = ctx.department_name or ""
+    return any(run[i:] in dept for i in range(0, max(0, len(run) - 3)))
+
+
+def _value_window_number(ctx: _Ctx, ls: int, le: int, nxt: int):
+    """The first number after a label: same clause, before the next label; a label alone on its
+    line may take the next line (tables flattened one cell per line)."""
     text = ctx.text
-    ls, le, fields = ctx.labels[idx]
-    if not fields:
-        return
-    specs = [cat.fields[f] for f in fields]
-    sent_start = sentence_start(text, ls)
-    per_start = period_start(text, ls)
-    nxt = ctx.labels[idx + 1][0] if idx + 1 < len(ctx.labels) else len(text)
-
-    # words mean numbers: 无…支出 / 未发生…
-    zs = _zero_phrase(ctx, ls, le, sent_start)
-    if zs is not None:
-        for spec in specs:
-            if spec.kind == "money" and not _other_year(ctx, per_start, ls):
-                ctx.cands.append(Candidate(spec.name, 0.0, None, None, text[zs:le], zs, le, 2,
-                                           sentence=per_start))
-                break
-        return
-
-    # the value window: same clause, before the next label; a label alone on its line may take
-    # the next line (tables flattened one cell per line)
     stop_m = _CLAUSE_STOP.search(text, le, min(len(text), le + 40))
     stop = stop_m.start() if stop_m else min(len(text), le + 40)
     if stop_m and stop_m.group(0) == "\n":
@@ -282,13 +291,201 @@ def _candidates_for_label(ctx: _Ctx, idx: int) -> None:
             if NUMBER_RE.fullmatch(text[nl:nle].strip().replace("万元", "").replace("元", "")):
                 stop = nle
     stop = min(stop, nxt)
-    found = _first_number(ctx, le, stop)
+    return _first_number(ctx, le, stop)
+
+
+_ABSTAIN = object()
+# what may stand in a label's cell beside the label: numbering, 其中, units, totals words
+_CELL_DECOR = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）.、]?\s*)?(?:其中\s*[:：]?)?"
+                         r"|[(（]\s*(?:亿元|万元|千元|元)\s*[)）]|合计|小计|总计|支出|决算数?|金额|[:：|\s]")
+_NUM_CELL = re.compile(r"\s*(?:[-—–]+|\d[\d,. ]*(?:亿元|万元|元|%)?)\s*")
+
+
+def _is_num_cell(t: str) -> bool:
+    return bool(t) and _NUM_CELL.fullmatch(t) is not None
+
+
+def _row_at(ctx: _Ctx, pos: int):
+    """(row index, cell index) of the tab-table cell holding pos, or None."""
+    i = bisect.bisect_right(ctx.row_starts, pos) - 1
+    if i < 0:
+        return None
+    row = ctx.rows[i]
+    if row.flattened or pos >= row.end or len(row.cells) < 2:
+        return None
+    for ci, c in enumerate(row.cells):
+        if c.start <= pos < max(c.end, c.start + 1):
+            return i, ci
+    return None
+
+
+def _table_cell_value(ctx: _Ctx, ls: int, le: int):
+    """For a label in a table cell: ((number, unit, end), column kind) of the cell its column
+    header names as the executed figure (planned in a budget report), None when the label is
+    not in a table cell, _ABSTAIN when the table does not say which figure is the value."""
+    at = _row_at(ctx, ls)
+    if at is None:
+        return None
+    ri, ci = at
+    row = ctx.rows[ri]
+    label_cell = row.cells[ci]
+    if any(ch.isdigit() for ch in ctx.text[le:label_cell.end]):
+        return None  # a label with its number inside one cell: prose rules
+    residue = _CELL_DECOR.sub("", ctx.text[label_cell.start:ls] + "|" + ctx.text[le:label_cell.end])
+    if len(re.findall(r"[\u4e00-\u9fff]", residue)) >= 2:
+        return _ABSTAIN  # the label is a part of another name (学前教育公用经费补助)
+    values: list[int] = []
+    for j in range(ci + 1, len(row.cells)):
+        t = row.cells[j].text
+        if t and not _is_num_cell(t):
+            break
+        values.append(j)
+    budget_report = ctx.report_type == "budget"
+    if not any(row.cells[j].text for j in values):
+        return _transposed_value(ctx, ri, ci, budget_report)
+    header = header_above(ctx.text, ctx.rows, ri, ctx.fiscal_year)
+    if header is None or len(header.cells) != len(row.cells):
+        filled = [j for j in values if row.cells[j].text]
+        if len(filled) == 1 and header is None:
+            return None  # one number beside the label: the prose rules read it
+        _warn(ctx.warnings, "table_column_unknown", f"{label_cell.text}: {len(filled)} figures and no header "
+              "that says which is the executed one", None, (row.start, row.end))
+        return _ABSTAIN
+    kinds = {j: column_kind(header.cells[j].text, ctx.fiscal_year) for j in values}
+    order = (PLANNED, EXECUTED) if budget_report else (EXECUTED, PLANNED)
+    for want in order:
+        for j in values:
+            if kinds[j] == want:
+                found = _first_number(ctx, row.cells[j].start, row.cells[j].end) if row.cells[j].text else None
+                return (found, want) if found else _ABSTAIN
+    return _ABSTAIN
+
+
+def _transposed_value(ctx: _Ctx, ri: int, ci: int, budget_report: bool):
+    """A label in a header row (项目 | 合计 | 因公出国（境）费 | …) over rows named by kind
+    (决算数 | 42.76 | 1.53 | …): the cell below the label in the executed (planned) row."""
+    row = ctx.rows[ri]
+    best = None
+    k = ri + 1
+    while k < len(ctx.rows) and k - ri <= 6:
+        prev, cur = ctx.rows[k - 1], ctx.rows[k]
+        if cur.flattened or ctx.text[prev.end:cur.start].strip():
+            break
+        if len(cur.cells) == len(row.cells) and ci < len(cur.cells) and _is_num_cell(cur.cells[ci].text):
+            kind = column_kind(cur.cells[0].text, ctx.fiscal_year)
+            if kind in (EXECUTED, PLANNED) and (best is None or kind == (PLANNED if budget_report else EXECUTED)):
+                best = (cur.cells[ci], kind)
+        k += 1
+    if best is None:
+        return None
+    cell, kind = best
+    found = _first_number(ctx, cell.start, cell.end)
+    return (found, kind) if found else _ABSTAIN
+
+
+_PARALLEL = re.compile(r"分别(?:为|是|达到|达|:)?")
+_GLOSS = re.compile(r"\([^()]{0,40}\)")
+_LIST_SEP = re.compile(r"\s*(?:和|与|及|、|,)\s*")
+
+
+def _parallel_lists(ctx: _Ctx) -> None:
+    """`基本支出和项目支出分别为X万元和Y万元`: the k-th label takes the k-th number.
+
+    The labels must be listed right before 分别 (joined by 和/与/及/、), the numbers right after
+    it (joined the same way). When the counts differ, none of the labels gets a value.
+    """
+    text = ctx.text
+    if "分别" not in text:
+        return
+    ends = [e for _s, e, _f in ctx.labels]
+    for m in _PARALLEL.finditer(text):
+        j = bisect.bisect_right(ends, m.start()) - 1
+        if j < 0 or _GLOSS.sub("", text[ends[j]:m.start()]).strip() not in ("", "均"):
+            continue
+        chain = [j]
+        while chain[0] > 0:
+            k = chain[0] - 1
+            sep = text[ends[k]:ctx.labels[chain[0]][0]]
+            if not _LIST_SEP.fullmatch(_GLOSS.sub("", sep) or " "):
+                break
+            chain.insert(0, k)
+        if len(chain) < 2:
+            continue
+        nums = []
+        pos = m.end()
+        for _ in range(len(chain) + 1):
+            found = _first_number(ctx, pos, min(len(text), pos + 25))
+            if found is None:
+                break
+            n, unit, uend = found
+            lead = text[pos:n.start]
+            if nums and not _LIST_SEP.fullmatch(lead):
+                break
+            if not nums and lead.strip():
+                break
+            nums.append(found)
+            pos = uend
+        ctx.parallel_skip.update(chain)
+        if len(nums) != len(chain):
+            _warn(ctx.warnings, "parallel_mismatch", f"{len(chain)} labels but {len(nums)} numbers after 分别",
+                  None, (ctx.labels[chain[0]][0], m.end()))
+            continue
+        for k, found in zip(chain, nums, strict=True):
+            ctx.parallel_skip.discard(k)
+            ctx.forced[k] = (found, ctx.labels[chain[-1]][1])
+
+
+def _candidates_for_label(ctx: _Ctx, idx: int) -> None:
+    cat = ctx.cat
+    text = ctx.text
+    ls, le, fields = ctx.labels[idx]
+    if not fields or idx in ctx.parallel_skip:
+        return
+    specs = [cat.fields[f] for f in fields]
+    sent_start = sentence_start(text, ls)
+    per_start = period_start(text, ls)
+    nxt = ctx.labels[idx + 1][0] if idx + 1 < len(ctx.labels) else len(text)
+    # a label that itself says planned (收入预算总计, 政府采购预算总额): a plan, not an executed figure
+    planned_label = bool(cat.sentence_budget_re.search(text, ls, le))
+
+    # words mean numbers: 无…支出 / 未发生… / …费为零
+    zs = _zero_phrase(ctx, ls, le, sent_start) if idx not in ctx.forced else None
+    zm = _ZERO_AFTER.match(text, le) if zs is None and idx not in ctx.forced else None
+    if zm is not None:
+        zs = ls
+    if zs is not None:
+        if planned_label and ctx.report_type != "budget":
+            return
+        for spec in specs:
+            if spec.kind == "money" and not _other_year(ctx, per_start, ls):
+                ze = zm.end() if zm is not None else le
+                ctx.cands.append(Candidate(spec.name, 0.0, None, None, text[zs:ze], zs, ze, 2,
+                                           sentence=per_start))
+                break
+        return
+
+    gap_from = le
+    table_planned = False
+    if idx in ctx.forced:
+        # "A和B分别为X和Y": the number in the same position of the list
+        found, gap_from = ctx.forced[idx]
+    else:
+        cell = _table_cell_value(ctx, ls, le)
+        if cell is _ABSTAIN:
+            return
+        if cell is not None:
+            # a table row: the column header chose the number (planned columns are plans)
+            found, column = cell
+            gap_from = found[0].start
+            table_planned = column == PLANNED
+        else:
+            found = _value_window_number(ctx, ls, le, nxt)
     if found is None:
         return
     n, unit, uend = found
-    gap = text[le:n.start]
-    if len(gap.strip()) > 20:
-        return
+    gap = text[gap_from:n.start]
+    if len(gap.strip()) > 20 or (idx not in ctx.forced and "分别" in gap):
+        return  # 分别 lists that did not line up: no value rather than the neighbour's
     label_text = text[ls:le]
     before = text[max(0, ls - 3):ls]
     if cat.share_re.search(gap) or before.rstrip().endswith("占") or cat.per_re.search(gap):
@@ -308,7 +505,7 @@ def _candidates_for_label(ctx: _Ctx, idx: int) -> None:
               (n.start, n.end))
         return
 
-    budget = bool(cat.budget_re.search(gap))
+    budget = bool(cat.budget_re.search(gap)) or planned_label or table_planned
     pb = cat.sentence_budget_re.search(text, max(0, ls - 4), ls)
     if pb and pb.end() >= ls - 2:
         budget = True
@@ -333,6 +530,10 @@ def _candidates_for_label(ctx: _Ctx, idx: int) -> None:
         return
     spec = cat.fields[placed.field]
     if spec.report_types and ctx.report_type not in spec.report_types:
+        return
+    if spec.owner_check and not _own_figure(ctx, ls):
+        _warn(ctx.warnings, "subscope", f"{label_text} {n.text} is a subordinate unit's, not the department's",
+              spec.name, (n.start, n.end))
         return
     if reject:
         _warn(ctx.warnings, "subscope", f"{label_text} {n.text} is a breakdown of a part, not the department total",
@@ -434,6 +635,12 @@ def _agree(a: Candidate, b: Candidate) -> bool:
     return abs(float(a.value) - float(b.value)) <= tol + 1e-9
 
 
+def _precision(c: Candidate) -> float:
+    if c.value_text is not None:
+        return 0.0
+    return tolerance(c.decimals, c.unit or ("元" if isinstance(c.value, float) else None))
+
+
 def _prefer_totals(ctx: _Ctx, cands: list[Candidate]) -> list[Candidate]:
     """Within one sentence, a total-worded count beats the parts printed beside it."""
     by_sent: dict[int, list[Candidate]] = {}
@@ -451,11 +658,16 @@ def _prefer_totals(ctx: _Ctx, cands: list[Candidate]) -> list[Candidate]:
 
 
 def extract_facts(text: str, report_type: str | None, fiscal_year: int | None, scope_at=None,
-                  annex_start: int | None = None) -> FactResult:
+                  annex_start: int | None = None, department_name: str | None = None,
+                  rows: list[Row] | None = None) -> FactResult:
     """All scalar facts of one normalised (folded) text."""
     cat = catalog()
     ctx = _Ctx(text, report_type, fiscal_year, scope_at or (lambda pos: ("department", None)), cat)
+    ctx.department_name = department_name
+    ctx.rows = table_rows(text) if rows is None else rows
+    ctx.row_starts = [r.start for r in ctx.rows]
     _scan_labels(ctx)
+    _parallel_lists(ctx)
     for i in range(len(ctx.labels)):
         _candidates_for_label(ctx, i)
     _grades(ctx)
@@ -478,7 +690,11 @@ def extract_facts(text: str, report_type: str | None, fiscal_year: int | None, s
         for c in cands:
             if not any(_agree(c, d) for d in distinct):
                 distinct.append(c)
-        out.facts.append(_fact_dict(text, first))
+        # the same value printed more precisely elsewhere (1.35亿元 … 13458.31万元): keep the finest
+        pool = [c for c in cands if _agree(c, first) and (annex_start is None or first.start >= annex_start
+                                                            or c.start < annex_start)]
+        best = min(pool, key=_precision, default=first)
+        out.facts.append(_fact_dict(text, best))
         if len(distinct) > 1:
             out.conflicts.append({
                 "field": fname,

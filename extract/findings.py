@@ -20,15 +20,28 @@ _HEADING = re.compile(
     r"(?m)^[ \t]*(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.]"
     r"|第[一二三四五六七八九十]+部分|附件|附表|附:)"
 )
-_ITEM = re.compile(r"(?m)(?:^[ \t]*(?:\d{1,2}\s*[.、)）]|[(（]\d{1,2}[)）])\s*)|(?:[一二三四五六七八九十]是)")
-_NONE = re.compile(r"^\s*(?:无|没有|暂无)[^\n]{0,8}$")
+_ITEM = re.compile(r"(?m)(?:^[ \t]*(?:\d{1,2}\s*[.、)）]|[(（]\d{1,2}[)）]|[(（][一二三四五六七八九十]{1,3}[)）])\s*)"
+                   r"|(?:[一二三四五六七八九十]是)")
+_NONE = re.compile(r"^\s*(?:本年度|本年|今年)?\s*(?:无|没有|暂无|未发现)[^\n]{0,8}$")
+
+
+_CN_ITEM = re.compile(r"[ \t]*[(（][一二三四五六七八九十]{1,3}[)）]")
 
 
 def _section(text: str, m: re.Match[str]) -> tuple[int, int]:
     start = m.end()
+    first = re.compile(r"\s*").match(text, start).end()
+    if _CN_ITEM.match(text, first):
+        # items numbered like headings ((一)存在问题 → (一)… (二)…): the run of such lines
+        pos = first
+        while pos < len(text) and _CN_ITEM.match(text, pos):
+            nl = text.find("\n", pos)
+            pos = len(text) if nl < 0 else nl + 1
+            while pos < len(text) and text[pos] == "\n":
+                pos += 1
+        return start, pos
     h = _HEADING.search(text, start)
     end = h.start() if h else len(text)
-    # a signature or date line ends the report
     return start, end
 
 

@@ -29,10 +29,29 @@ _UNIT_CELL = re.compile(
 )
 _PUBLISHED = re.compile(
     r"(?:公开时间|发布时间|发布日期|公开日期|公布时间)\s*[:：]?\s*"
-    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+    r"(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})(?:\s*日|(?!\d))"
 )
-_DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_DATE_LINE = re.compile(r"^\s*(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?\s*$")
 _BAD_NAME = re.compile(r"^(?:我|本|该|县|区|市|局|各|全)|简称|报告|说明|情况|部门决算|部门预算")
+
+
+# site navigation around an article (breadcrumbs, menus): never the title
+_SENTENCE_PUNCT = re.compile(r"[。，,；;：:]")
+_NAV = re.compile(r">|»|当前位置|首页|主办|版权所有|网站|栏目")
+
+
+def _bad_name(name: str) -> bool:
+    """Not a department's full name: 我局/本单位/县XX局 short forms, 简称, report words. A name that
+    starts with a real place (本溪满族自治县…, 市中区…) is fine."""
+    if not _BAD_NAME.search(name):
+        return False
+    if re.match(r"^(?:我|本|该|县|区|市|局|各|全)", name) and not re.search(r"简称|报告|说明|情况|部门决算|部门预算", name):
+        from .region import gazetteer
+
+        g = gazetteer()
+        m = g.county_re.match(name) or g.pref_re.match(name)
+        return not (m and len(m.group(0)) >= 3)
+    return True
 
 
 @dataclass
@@ -46,6 +65,7 @@ class Identity:
 
 
 def _type_of(s: str) -> str | None:
+    s = s.replace("预决算", "")  # 部门预决算 (a site section naming both) says neither
     if re.search(r"绩效\s*(?:自评|评价)|自评报告", s):
         return "performance_evaluation"
     if "决算" in s:
@@ -65,7 +85,8 @@ def find_title(text: str) -> tuple[str | None, int, int]:
     nonempty = [(p, r) for p, r in lines if r.strip()]
     for i, (p, r) in enumerate(nonempty[:15]):
         s = r.strip()
-        if len(s) > 60 or "\t" in s or s.startswith(("第", "目录", "一、", "（")):
+        if (len(s) > 60 or "\t" in s or s.startswith(("第", "目录", "一、", "（")) or _NAV.search(s)
+                or _SENTENCE_PUNCT.search(s)):
             continue
         if not (_REPORT_WORDS.search(s) and (_type_of(s) or "报告" in s)):
             continue
@@ -85,13 +106,31 @@ def find_title(text: str) -> tuple[str | None, int, int]:
     return None, -1, -1
 
 
+_BODY_TYPES = (
+    ("final_accounts", re.compile(r"决算情况说明|收入支出决算总表|决算总体情况|部门决算")),
+    ("budget", re.compile(r"预算情况说明|收支预算总表|收支预算总体情况|部门预算编制说明|部门预算(?!执行|绩效|管理|整体)")),
+    ("performance_evaluation", re.compile(r"绩效自评报告|绩效评价报告|绩效自评|绩效目标设置及完成情况")),
+)
+_STRONG_TYPES = (
+    ("final_accounts", re.compile(r"(?:部门|单位)决算情况说明|收入支出决算总表|决算总体情况")),
+    ("budget", re.compile(r"(?:部门|单位)预算情况说明|收支预算总表|收支预算总体情况|部门预算编制说明")),
+)
+
+
 def _report_type_from_body(text: str) -> str | None:
-    if re.search(r"决算情况说明|收入支出决算总表|部门决算", text):
-        return "final_accounts"
-    if re.search(r"预算情况说明|收支预算总表|部门预算编制说明|部门预算", text) and "决算" not in text[:3000]:
-        return "budget"
-    if re.search(r"绩效自评报告|绩效评价报告|绩效自评", text):
-        return "performance_evaluation"
+    """Without a title: the part headings a report of each type prints (部门决算情况说明 …), else
+    the first type word; navigation lines (部门预决算 menus) say nothing."""
+    strong = {t for t, rx in _STRONG_TYPES if rx.search(text)}
+    if len(strong) == 1:
+        return strong.pop()
+    if strong:
+        return None  # both kinds of heading: do not guess
+    body = "\n".join(line for line in text.split("\n") if not _NAV.search(line)).replace("预决算", "")
+    for t, rx in _BODY_TYPES:
+        if rx.search(body):
+            if t == "budget" and "决算" in body[:3000]:
+                continue
+            return t
     return None
 
 
@@ -111,7 +150,7 @@ def _department_candidates(text: str, title: str | None, title_start: int) -> li
     head = text[:400]
     if title:
         m = _TITLE_NAME.match(title)
-        if m and not _BAD_NAME.search(m.group("name")):
+        if m and not _bad_name(m.group("name")):
             # locate it in the text for a span (the title may be broken across lines)
             name = m.group("name")
             i = text.find(name[:4], max(0, title_start - 60))
@@ -120,7 +159,7 @@ def _department_candidates(text: str, title: str | None, title_start: int) -> li
     p = 0
     for line in head.split("\n")[:6]:
         m = _ORG_LINE.match(line)
-        if m and not _BAD_NAME.search(m.group("name")):
+        if m and not _bad_name(m.group("name")):
             out.append((m.group("name"), p + m.start("name")))
         p += len(line) + 1
     # the signature at the end: a name alone on a line among the last lines
@@ -129,7 +168,7 @@ def _department_candidates(text: str, title: str | None, title_start: int) -> li
     p = base
     for line in tail_lines:
         m = _ORG_LINE.match(line)
-        if m and not _BAD_NAME.search(m.group("name")):
+        if m and not _bad_name(m.group("name")):
             out.append((m.group("name"), p + m.start("name")))
         p += len(line) + 1
     # "XX局（简称…）" and "预算单位 XX": anchored on the rare word, the name read backwards/forwards
@@ -138,11 +177,11 @@ def _department_candidates(text: str, title: str | None, title_start: int) -> li
         for m2 in _ABBR.finditer(text, max(0, t.start() - 45), t.end()):
             m = m2
             break
-        if m and not _BAD_NAME.search(m.group("name")):
+        if m and not _bad_name(m.group("name")):
             out.append((m.group("name"), m.start("name")))
     for t in re.finditer(r"预算单位|单位名称|部门名称|填报单位", text):
         m = _UNIT_CELL.match(text, t.start())
-        if m and not _BAD_NAME.search(m.group("name")):
+        if m and not _bad_name(m.group("name")):
             out.append((m.group("name"), m.start("name")))
     # annex titles: a name alone on a line, followed by a dated report title line
     lines = text.split("\n")
@@ -150,7 +189,7 @@ def _department_candidates(text: str, title: str | None, title_start: int) -> li
     for i, line in enumerate(lines):
         if 3 <= len(line.strip()) <= 40:
             m = _ORG_LINE.match(line)
-            if m and not _BAD_NAME.search(m.group("name")):
+            if m and not _bad_name(m.group("name")):
                 nxt = next((x for x in lines[i + 1 : i + 3] if x.strip()), "")
                 if re.match(r"\s*\d{4}\s*年", nxt):
                     out.append((m.group("name"), pos + m.start("name")))
@@ -190,7 +229,7 @@ def identify(text: str) -> Identity:
     m = _PUBLISHED.search(text)
     if m:
         ident.published_on = _iso(m.group(1), m.group(2), m.group(3))
-        ident.spans["published_on"] = [m.start(1), m.end(3) + 1]
+        ident.spans["published_on"] = [m.start(1), m.end()]
     else:
         tail = text.rstrip()
         lines = tail.split("\n")[-6:]
@@ -199,7 +238,7 @@ def identify(text: str) -> Identity:
             dm = _DATE_LINE.match(line)
             if dm:
                 ident.published_on = _iso(dm.group(1), dm.group(2), dm.group(3))
-                ident.spans["published_on"] = [off + dm.start(1), off + dm.end(3) + 1]
+                ident.spans["published_on"] = [off + dm.start(1), off + dm.end(3) + (line[dm.end(3):].lstrip()[:1] == "日")]
             off += len(line) + 1
     return ident
 

@@ -16,6 +16,14 @@ _TARGET_HDR = re.compile(r"预期|目标值|指标值|年度指标|计划|预计
 _ACTUAL_HDR = re.compile(r"实际|完成值|完成情况|实现值")
 
 
+_COMPARATOR_FORMS = str.maketrans({"≧": "≥", "≦": "≤"})
+
+
+def _comparators(s: str) -> str:
+    """≧/≦ (Big5 has no ≥/≤) are the same comparators as ≥/≤."""
+    return s.translate(_COMPARATOR_FORMS)
+
+
 def _header(row: Row) -> dict[str, int] | None:
     texts = [c.text for c in row.cells]
     idx: dict[str, int] = {}
@@ -78,7 +86,7 @@ def indicators(text: str, rows: list[Row] | None = None) -> list[dict]:
             l1 = cell("l1") or l1
             l2 = cell("l2") or l2
             l3 = cell("l3")
-            tt, at = cell("target"), cell("actual")
+            tt, at = _comparators(cell("target")), _comparators(cell("actual"))
             prev_end = row.end
             k += 1
             if not l3 and not tt and not at:

@@ -34,6 +34,7 @@ class FieldSpec:
     prefer_total: bool = False
     report_types: list[str] | None = None
     grade_words: dict[str, str] = field(default_factory=dict)
+    owner_check: bool = False
 
 
 @dataclass
@@ -153,6 +154,7 @@ def catalog() -> Catalog:
             prefer_total=bool(spec.get("prefer_total", False)),
             report_types=spec.get("report_types"),
             grade_words=dict(spec.get("grade_words", {})),
+            owner_check=bool(spec.get("owner_check", False)),
         )
     # literal label → fields (one label may serve several fields; the unit decides)
     by_label: dict[str, list[str]] = {}

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from .classification import name_of, resolve_code
+from .classification import code_matches_names, name_of, official_class_name, resolve_code
 from .numbers import NUMBER_RE, money_factor, ratio, to_num, unit_after, yuan
+from .columns import EXECUTED, PLANNED, SHARE, column_kind, header_above
 from .tables import header_unit, table_rows
 from .textutil import snippet, squeeze
 
@@ -34,10 +35,8 @@ def _markers(text: str) -> list[re.Match[str]]:
             last_end = m.end()
     return out
 _LEAD = re.compile(r"^[\s.、．)）]*")
-_AMOUNT = re.compile(r"\s*:?\s*(?:支出决算数?|决算数?|支出|金额|决算支出)?\s*(?:为|是)?\s*")
-_RATE = re.compile(r"完成(?:调整)?预算(?:数)?(?:的)?\s*(\d+(?:\.\d+)?)\s*%")
-_BUDGET = re.compile(r"(?:年初)?预算(?:数)?\s*(?:为|是)?\s*(\d+(?:\.\d+)?)\s*(亿元|万元|元)")
 _SEG_END = re.compile(r"[;。\n]")
+_PRINTED_CODE = re.compile(r"(?<!\d)(\d{7})\s*$")
 
 
 def _clean_name(text: str, m: re.Match[str]) -> tuple[str, int]:
@@ -57,7 +56,47 @@ def _clean_name(text: str, m: re.Match[str]) -> tuple[str, int]:
     return squeeze(raw[lead.end():]), start + lead.end()
 
 
-def prose_line_items(text: str) -> list[dict]:
+def _line_values(text: str, pos: int, seg_end: int, planned_report: bool):
+    """(amount, budget, completion rate, end) of one 项 line's segment, each number named by the
+    words before it: 年初预算为X → budget, 支出决算Y → amount, 完成(年初)预算的Z% → rate; changes
+    (比上年增加…) and other years are skipped. In a budget report the planned figure is the amount."""
+    amount = budget = rate = None
+    end = pos
+    last = pos
+    for nm in NUMBER_RE.finditer(text, pos, seg_end):
+        n = to_num(nm)
+        if n is None:
+            continue
+        unit, uend = unit_after(text, n.end, seg_end)
+        lead = text[last:n.start]
+        last = uend
+        if amount is None and budget is None and len(lead.strip()) > 14:
+            break  # the line's figure must follow its name
+        if unit == "%":
+            if rate is None and "完成" in lead and not _CHANGE_WORDS.search(lead):
+                rate, end = ratio(n.value), uend
+            continue
+        if unit is None or money_factor(unit) is None:
+            break
+        if _CHANGE_WORDS.search(lead) or _OTHER_YEAR_WORDS.search(lead):
+            continue
+        planned = bool(_PLAN_WORDS.search(lead)) and not _EXEC_WORDS.search(lead)
+        if planned and not planned_report:
+            if budget is None:
+                budget = yuan(n.value, unit)
+            continue
+        if amount is None:
+            amount, end = yuan(n.value, unit), uend
+    return amount, budget, rate, end
+
+
+_CHANGE_WORDS = re.compile(r"增加|减少|增长|下降|增减|比上年|较上年|同比|上升|降低")
+_OTHER_YEAR_WORDS = re.compile(r"上年|去年|上一年")
+_PLAN_WORDS = re.compile(r"预算|计划")
+_EXEC_WORDS = re.compile(r"决算|实际|执行数|支出数")
+
+
+def prose_line_items(text: str, planned_report: bool = False) -> list[dict]:
     items: list[dict] = []
     cls = sec = None
     chain_start = None
@@ -67,7 +106,7 @@ def prose_line_items(text: str) -> list[dict]:
         lvl = m.group("lvl")
         nxt = markers[i + 1].start() if i + 1 < len(markers) else len(text)
         if lvl == "类":
-            cls, sec, chain_start = name or None, None, nstart
+            cls, sec, chain_start = official_class_name(name) or None, None, nstart
             continue
         if lvl == "款":
             if chain_start is None or m.start() - (markers[i - 1].end() if i else 0) > 2:
@@ -80,74 +119,104 @@ def prose_line_items(text: str) -> list[dict]:
         item = name or None
         seg_end_m = _SEG_END.search(text, m.end(), nxt)
         seg_end = seg_end_m.start() if seg_end_m else nxt
-        am = _AMOUNT.match(text, m.end(), seg_end)
-        nm = NUMBER_RE.match(text, am.end(), seg_end) if am else None
-        n = to_num(nm) if nm else None
         start_line = chain_start
         chain_start = None
-        if n is None or item is None:
+        if item is None:
             continue
-        unit, uend = unit_after(text, n.end, seg_end)
-        if unit is None or money_factor(unit) is None:
+        amount, budget, rate, end = _line_values(text, m.end(), seg_end, planned_report)
+        if amount is None:
             continue
-        rest = text[uend:seg_end]
-        rm = _RATE.search(rest)
-        bm = _BUDGET.search(rest)
-        end = uend + (rm.end() if rm else 0)
+        # a code printed right before the 项 name (2080501行政单位离退休（项）) is the line's code
+        pc = _PRINTED_CODE.search(text, max(0, nstart - 9), nstart)
+        code = pc.group(1) if pc and code_matches_names(pc.group(1), cls, sec, item) else resolve_code(cls, sec, item)
         items.append({
             "class": cls, "section": sec, "item": item,
-            "code": resolve_code(cls, sec, item),
-            "amount": yuan(n.value, unit),
-            "budget_amount": yuan(float(bm.group(1)), bm.group(2)) if bm else None,
-            "completion_rate": ratio(float(rm.group(1))) if rm else None,
+            "code": code,
+            "amount": amount,
+            "budget_amount": budget,
+            "completion_rate": rate,
             "name_as_printed": squeeze(text[start_line:m.end()]).replace("\n", ""),
             "span": [start_line, end], "page": None, "snippet": snippet(text, start_line, end),
         })
     return items
 
 
+_PCT_CELL = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%\s*")
 _CODE_CELL = re.compile(r"^(\d{7}|\d{5}|\d{3})\s*([\u4e00-\u9fff].*)?$")
 
 
-def table_line_items(text: str) -> list[dict]:
-    """Rows `2060101<TAB>行政运行<TAB>285.44…` of a 支出决算 table; the unit from its header."""
+def table_line_items(text: str, report_type: str | None = None, rows=None) -> list[dict]:
+    """Rows `2060101<TAB>行政运行<TAB>285.44…` of a 支出决算 table; the unit from its header.
+
+    With several figures in a row, the column header picks the executed one (预算数 | 决算数 |
+    完成率); a planned column gives budget_amount, a rate column completion_rate. A row whose
+    header does not say which figure is executed is left out.
+    """
     items: list[dict] = []
     names: dict[str, str] = {}
-    for row in table_rows(text):
-        cells = [c for c in row.cells if c.text.strip()]
-        if len(cells) < 2:
+    rows = table_rows(text) if rows is None else rows
+    want = PLANNED if report_type == "budget" else EXECUTED
+    for k, row in enumerate(rows):
+        idx = [i for i, c in enumerate(row.cells) if c.text.strip()]
+        if len(idx) < 2 or row.flattened:
             continue
-        m = _CODE_CELL.match(cells[0].text.strip())
+        cells = row.cells
+        m = _CODE_CELL.match(cells[idx[0]].text.strip())
         if not m:
             continue
         code = m.group(1)
-        rest = cells[1:]
+        rest = idx[1:]
         name = squeeze(m.group(2) or "")
-        if not name and rest and not NUMBER_RE.fullmatch(rest[0].text.strip()):
-            name = squeeze(rest[0].text)
+        if not name and rest and not NUMBER_RE.fullmatch(cells[rest[0]].text.strip()):
+            name = squeeze(cells[rest[0]].text)
             rest = rest[1:]
         if not name:
             continue
         names[code] = name
         if len(code) != 7 or not rest:
             continue
-        nm = NUMBER_RE.fullmatch(rest[0].text.strip())
-        if not nm:
+        nums = [i for i in rest if NUMBER_RE.fullmatch(cells[i].text.strip())]
+        if not nums:
             continue
-        n = to_num(nm)
-        unit = header_unit(text, rest[0].start)
+        header = header_above(text, rows, k)
+        kinds = {i: column_kind(header.cells[i].text) for i in nums} if header and len(header.cells) == len(cells) \
+            else None
+        if kinds is None:
+            if len(nums) > 1:
+                continue  # several figures, no header that says which is which
+            pick, budget_i, rate_i = nums[0], None, None
+        else:
+            picks = [i for i in nums if kinds[i] == want] or (
+                [i for i in nums if kinds[i] == EXECUTED] if want == PLANNED else [])
+            if not picks:
+                continue
+            pick = picks[0]
+            budget_i = next((i for i in nums if kinds[i] == PLANNED and i != pick), None)
+            rate_i = next((i for i in rest if kinds.get(i, column_kind(header.cells[i].text)) == SHARE
+                           and _PCT_CELL.fullmatch(cells[i].text)), None)
+        n = to_num(NUMBER_RE.fullmatch(cells[pick].text.strip()))
+        unit = header_unit(text, cells[pick].start)
         if n is None or unit is None:
             continue
+        budget = rate = None
+        if budget_i is not None:
+            b = to_num(NUMBER_RE.fullmatch(cells[budget_i].text.strip()))
+            budget = yuan(b.value, unit) if b else None
+        if rate_i is not None:
+            rate = ratio(float(_PCT_CELL.fullmatch(cells[rate_i].text).group(1)))
         t_cls, t_sec, _ = name_of(code)
-        s, e = cells[0].start, rest[0].end
+        s, e = cells[idx[0]].start, cells[pick].end
         items.append({
-            "class": names.get(code[:3]) or t_cls, "section": names.get(code[:5]) or t_sec, "item": name,
-            "code": code, "amount": yuan(n.value, unit), "budget_amount": None, "completion_rate": None,
-            "name_as_printed": name, "span": [s, e], "page": None, "snippet": snippet(text, s, e),
+            "class": official_class_name(names.get(code[:3])) or t_cls, "section": names.get(code[:5]) or t_sec,
+            "item": name, "code": code, "amount": yuan(n.value, unit), "budget_amount": budget,
+            "completion_rate": rate, "name_as_printed": name, "span": [s, e], "page": None,
+            "snippet": snippet(text, s, e),
         })
     return items
 
 
-def line_items(text: str) -> list[dict]:
-    """Prose lines when the report explains them; else the coded table rows."""
-    return prose_line_items(text) or table_line_items(text)
+def line_items(text: str, report_type: str | None = None, rows=None) -> list[dict]:
+    """Prose lines and coded table rows: a line printed twice stays two rows (fields.md §5.6)."""
+    planned = report_type == "budget"
+    return sorted(prose_line_items(text, planned) + table_line_items(text, report_type, rows),
+                  key=lambda r: r["span"][0])

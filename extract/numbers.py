@@ -139,6 +139,8 @@ def tolerance(decimals: int, unit: str | None) -> float:
     return 0.5 * (10 ** -decimals) if decimals else 0.0
 
 
+_QUALIFIER = re.compile(r"(?:及以上|以上|以下|以内|左右)$")
+_FREE_UNIT = re.compile(r"[\u4e00-\u9fffA-Za-z²³/]{1,4}")
 COMPARATOR_RE = re.compile(r"(≥|≤|>=|<=|>|<|=|大于等于|小于等于|不低于|不少于|不高于|不超过|大于|小于|达到|达|约)")
 _DATE_AFTER = re.compile(r"\s*(?:年|月|日|号|季度|-\d)")
 
@@ -160,7 +162,10 @@ def parse_target(text: str) -> tuple[float | None, str | None]:
     if len(nums) != 1:
         return None, None
     n = nums[0]
-    unit, _ = unit_after(outside, n.end)
+    unit, uend = unit_after(outside, n.end)
+    rest = _QUALIFIER.sub("", outside[n.end:].strip())
+    if _FREE_UNIT.fullmatch(rest) and (unit is None or uend < len(outside.rstrip())) and money_factor(rest) is None:
+        unit = rest  # an indicator's own unit as printed: 头, 家次, 万人次, km
     if unit is not None and money_factor(unit) is not None:
         return yuan(n.value, unit), unit
     if unit in ("%",):

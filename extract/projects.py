@@ -93,6 +93,69 @@ def _num_cell(text: str, cell) -> float | None:
     return yuan(n.value, unit) if unit else None
 
 
+_PCOLS = [
+    ("name", re.compile(r"^(?:项目名称|项目)$")),
+    ("execution_rate", re.compile(r"执行率|完成率")),
+    ("score", re.compile(r"得分|评分|自评分")),
+    ("grade", re.compile(r"等级|等次|评价结果")),
+    ("executed_amount", re.compile(r"执行数|实际支出|支出数|决算数|实际执行|执行金额|实际完成")),
+    ("budget_amount", re.compile(r"预算数|预算金额|年度预算|全年预算|预算")),
+]
+_GRADE = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "中": "中", "中等": "中", "合格": "中", "差": "差", "较差": "差"}
+
+
+def _header_columns(row: Row) -> dict[str, int] | None:
+    """Column of each project attribute in a 项目名称 | 预算数 | 执行数 | 执行率 | 得分 | 等级 header."""
+    cols: dict[str, int] = {}
+    for i, c in enumerate(row.cells):
+        t = re.sub(r"[(（][^()（）]*[)）]|\s", "", c.text)
+        for key, rx in _PCOLS:
+            if rx.search(t):
+                if key not in cols:
+                    cols[key] = i
+                break
+    if "name" not in cols or len(cols) < 3:
+        return None
+    return cols
+
+
+def _header_tables(text: str, rows: list[Row], p: _Projects) -> None:
+    """Project tables with one project per row under a header row (the usual 自评情况表)."""
+    k = 0
+    while k < len(rows):
+        cols = None if rows[k].flattened else _header_columns(rows[k])
+        if cols is None:
+            k += 1
+            continue
+        width = len(rows[k].cells)
+        k += 1
+        while k < len(rows) and not rows[k].flattened and not text[rows[k - 1].end:rows[k].start].strip():
+            cells = rows[k].cells
+            if len(cells) != width:
+                break
+            name = squeeze(cells[cols["name"]].text)
+            if not name or name in ("合计", "小计", "总计") or NUMBER_RE.fullmatch(name):
+                k += 1
+                continue
+            vals: dict = {}
+            for key in ("budget_amount", "executed_amount"):
+                if key in cols:
+                    vals[key] = _num_cell(text, cells[cols[key]])
+            if "execution_rate" in cols:
+                m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", cells[cols["execution_rate"]].text)
+                vals["execution_rate"] = ratio(float(m.group(1))) if m else None
+            if "score" in cols:
+                m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*分?\s*", cells[cols["score"]].text)
+                if m and float(m.group(1)) <= 100:
+                    v = float(m.group(1))
+                    vals["score"] = int(v) if v == int(v) else v
+            if "grade" in cols:
+                vals["grade"] = _GRADE.get(cells[cols["grade"]].text.strip())
+            c0, c1 = cells[0], cells[-1]
+            p.add(name, (c0.start, c1.end), **vals)
+            k += 1
+
+
 def projects(text: str, rows: list[Row], signals: list[dict], titles: list[tuple[int, str]]) -> tuple[list, list]:
     p = _Projects(text)
     # prose: “X”项目 … 预算数60万元，执行数为41万元，完成预算的68%
@@ -129,6 +192,7 @@ def projects(text: str, rows: list[Row], signals: list[dict], titles: list[tuple
                 m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", nxt.text.strip())
                 if m:
                     p.add(current, (nxt.start, nxt.end), execution_rate=ratio(float(m.group(1))))
+    _header_tables(text, rows, p)
     # scores and grades the fact scanner found in project scope
     for s in signals:
         name = s.get("project_name")

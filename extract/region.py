@@ -80,6 +80,9 @@ def gazetteer() -> Gazetteer:
                      _alt(provinces))
 
 
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+
+
 def _fits(u: Unit, provs: set[str], prefs: set[str]) -> bool:
     return (not prefs or u.prefecture in prefs or not u.prefecture) and (not provs or u.province in provs)
 
@@ -115,7 +118,8 @@ def resolve(department_name: str | None, text: str) -> Place:
             county_units = narrowed
         u = county_units[0]
         place.county = u.name
-        place.city = u.prefecture or None
+        # a district of a 直辖市 has no prefecture: the municipality is its city-level unit
+        place.city = u.prefecture or (u.province if u.province in _MUNICIPALITIES else None)
         place.province = u.province
         place.division_code = u.code
         return place
@@ -132,7 +136,7 @@ def resolve(department_name: str | None, text: str) -> Place:
 def prefixes_for(place: Place) -> list[str]:
     """Region prefixes a report may print before the department name."""
     out = []
-    if place.city:
+    if place.city and place.city != place.province:
         out.append(place.city)
         if place.province:
             out.append(place.province + place.city)

@@ -43,6 +43,47 @@ def _split_tabs(line: str, off: int) -> list[Cell]:
     return cells
 
 
+# a header cell of the tables these reports print (the whole cell, units in brackets removed)
+_HEADER_CELL = re.compile(
+    r"(?:[一二三四]级指标|指标名称|指标|\S{0,6}指标值|\S{0,4}完成值|完成情况|实际完成\S{0,4}|年度目标\S{0,4}"
+    r"|目标值|项目|项目名称|科目编码|科目名称|科目代码|功能分类科目\S{0,4}|收入项目|支出项目|金额|\S{0,4}预算数"
+    r"|\S{0,4}决算数|\S{0,4}执行数|执行率|预算执行率|自评得分|评价等级|得分|分值|权重|合计|上年数|本年数|备注|序号"
+    r"|资金来源|绩效目标|评价结果)"
+)
+_NUM = re.compile(r"\s*\d[\d,. ]*\s*")
+_UNIT_BRACKET = re.compile(r"[(（]\s*(?:亿元|万元|千元|元|%)\s*[)）]")
+
+
+def _is_header_cell(t: str) -> bool:
+    t = _UNIT_BRACKET.sub("", t).replace(" ", "")
+    return bool(t) and len(t) <= 12 and _HEADER_CELL.fullmatch(t) is not None
+
+
+def _rechunk(cells: list[Cell], start: int, end: int) -> list[Row]:
+    """A table flattened one cell per line into one block: rows of the header's width.
+
+    The header is the run of leading header cells (一级指标 | 二级指标 | … / 科目编码 | 科目名称 |
+    决算数); the block is cut into rows of that width only when its length is a multiple of it,
+    else it stays one flattened row (blank-line separated layouts already give one row per block).
+    """
+    k = 0
+    while k < len(cells) and _is_header_cell(cells[k].text):
+        k += 1
+    if k < 2 or len(cells) < 2 * k or len(cells) % k:
+        return [Row(cells, start, end, True)]
+    # no column mixes bare numbers with texts without any digit below the header (a wrong width
+    # puts labels and figures in one column); 2117人, ≥93% go with either
+    for j in range(k):
+        col = [cells[i].text for i in range(k + j, len(cells), k) if cells[i].text]
+        if any(_NUM.fullmatch(t) for t in col) and any(not any(ch.isdigit() for ch in t) for t in col):
+            return [Row(cells, start, end, True)]
+    out = []
+    for i in range(0, len(cells), k):
+        part = cells[i : i + k]
+        out.append(Row(part, part[0].start, part[-1].end, False))
+    return out
+
+
 def table_rows(text: str) -> list[Row]:
     rows: list[Row] = []
     block: list[Cell] = []
@@ -53,7 +94,7 @@ def table_rows(text: str) -> list[Row]:
     def flush(end: int) -> None:
         nonlocal block
         if block:
-            rows.append(Row(block, block_start, end, True))
+            rows.extend(_rechunk(block, block_start, end))
             block = []
 
     for line in lines:
