@@ -23,21 +23,25 @@ from dataclasses import dataclass, field
 
 from .columns import EXECUTED, PLANNED, column_kind, header_above
 from .labels import Catalog, FieldSpec, catalog, label_matches
-from .tables import Row, table_rows
 from .numbers import NUMBER_RE, money_factor, ratio, to_num, tolerance, unit_after, units, yuan
+from .tables import Row, table_rows
 from .textutil import LineIndex, period_start, sentence_start, snippet
 
 _YEAR_AFTER = re.compile(r"[ \u3000]*(?:年|月|日|号|季度|周岁|个月|月份)")
 _YEAR_IN = re.compile(r"(\d{4})\s*年")
 _CLAUSE_STOP = re.compile(r"[。;\n!?]|,(?!\d{3})")
+_CLAUSE_END_AFTER = re.compile(r"[ \u3000]*(?:[。;；,，\n]|$)")
 _ZERO_AFTER = re.compile(r"\s*(?:支出|费用)?\s*(?:均)?(?:为|是)\s*零(?=[,。;\s]|$)")
 _NEGATION = re.compile(r"(?:无|未发生|没有|未安排|未产生|不存在)")
 _PAREN = re.compile(r"\([^()]*\)")
 _UNIT_PAREN = re.compile(r"\(\s*(?:亿元|万元|千元|元|%|人|个)\s*\)")
 _GRADE_PATTERNS = [
     # explicit grade words: 自评等级为“优” / 评价等级：良好
-    re.compile(r"(?:自评等级|评价等级|绩效等级|评定等级|评价等次|等级|等次)\s*(?:为|是|:|评定为|确定为)?\s*"
-               r"[“\"「]?(优秀|良好|优|良|中等|中|较差|差)"),
+    # (one line, no table cell: 评价等级<TAB>中小学… is a header beside a project name; a one-character
+    # grade must end there: 等级为中。, not 等级…中小学)
+    re.compile(r"(?:自评等级|评价等级|绩效等级|评定等级|评价等次|等级|等次)[ \u3000]*"
+               r"(?:为|是|:|评定为|确定为)?[ \u3000]*"
+               r"[“\"「]?(优秀|良好|中等|较差|(?:优|良|中|差)(?![\u4e00-\u9fff]))"),
     # quoted after a conclusion word: 评价总体“良好” / 评价为“优”
     re.compile(r"(?:评价|评定|总体|结论|结果|绩效)\s*(?:为|是|:)?\s*[“\"「](优秀|良好|优|良|中等|中|较差|差)[”\"」]"),
     # unquoted two-character grade right after 绩效/评价: 部门整体支出绩效良好，
@@ -221,6 +225,10 @@ def _place_value(ctx: _Ctx, spec: FieldSpec, n, unit, uend) -> Candidate | None:
     if kind == "ratio":
         if unit == "%":
             return Candidate(spec.name, ratio(n.value), None, "%", n.text, n.start, uend, n.decimals)
+        # 执行率为96。: a bare number that ends the clause reads as a percentage; 99. 11% (a number
+        # broken by layout) does not
+        if unit is None and 1 < n.value <= 100 and _CLAUSE_END_AFTER.match(ctx.text, n.end):
+            return Candidate(spec.name, ratio(n.value), None, None, n.text, n.start, n.end, n.decimals)
         if unit is None:
             _warn(ctx.warnings, "ratio_ambiguous", f"{n.text} may be a ratio or a percentage", spec.name,
                   (n.start, n.end))
@@ -417,7 +425,7 @@ def _parallel_lists(ctx: _Ctx) -> None:
             found = _first_number(ctx, pos, min(len(text), pos + 25))
             if found is None:
                 break
-            n, unit, uend = found
+            n, _unit, uend = found
             lead = text[pos:n.start]
             if nums and not _LIST_SEP.fullmatch(lead):
                 break

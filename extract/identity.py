@@ -45,7 +45,8 @@ def _bad_name(name: str) -> bool:
     starts with a real place (本溪满族自治县…, 市中区…) is fine."""
     if not _BAD_NAME.search(name):
         return False
-    if re.match(r"^(?:我|本|该|县|区|市|局|各|全)", name) and not re.search(r"简称|报告|说明|情况|部门决算|部门预算", name):
+    short_form = re.match(r"^(?:我|本|该|县|区|市|局|各|全)", name)
+    if short_form and not re.search(r"简称|报告|说明|情况|部门决算|部门预算", name):
         from .region import gazetteer
 
         g = gazetteer()
@@ -108,7 +109,8 @@ def find_title(text: str) -> tuple[str | None, int, int]:
 
 _BODY_TYPES = (
     ("final_accounts", re.compile(r"决算情况说明|收入支出决算总表|决算总体情况|部门决算")),
-    ("budget", re.compile(r"预算情况说明|收支预算总表|收支预算总体情况|部门预算编制说明|部门预算(?!执行|绩效|管理|整体)")),
+    ("budget", re.compile(r"预算情况说明|收支预算总表|收支预算总体情况|部门预算编制说明"
+                          r"|部门预算(?!执行|绩效|管理|整体)")),
     ("performance_evaluation", re.compile(r"绩效自评报告|绩效评价报告|绩效自评|绩效目标设置及完成情况")),
 )
 _STRONG_TYPES = (
@@ -238,7 +240,8 @@ def identify(text: str) -> Identity:
             dm = _DATE_LINE.match(line)
             if dm:
                 ident.published_on = _iso(dm.group(1), dm.group(2), dm.group(3))
-                ident.spans["published_on"] = [off + dm.start(1), off + dm.end(3) + (line[dm.end(3):].lstrip()[:1] == "日")]
+                day_end = off + dm.end(3) + (line[dm.end(3):].lstrip()[:1] == "日")
+                ident.spans["published_on"] = [off + dm.start(1), day_end]
             off += len(line) + 1
     return ident
 

@@ -185,7 +185,21 @@ def catalog() -> Catalog:
             regex_parts.append(f"(?P<{g}>{rx})")
             group_fields[g] = [f.name]
             label_of_group[g] = rx
-    regex_scanner = re.compile("|".join(regex_parts)) if regex_parts else None
+    # a lookahead on the regex labels' first characters (each starts with a literal CJK character
+    # or a group of them) keeps the scan fast
+    heads = set()
+    for f in fields.values():
+        for rx in f.regex:
+            # 支出… → 支; (?:共)?设… → 共 and 设
+            m = re.match(r"(?:\(\?:([\u4e00-\u9fff])\)\?)?([\u4e00-\u9fff])", rx)
+            heads.update(x for x in (m.groups() if m else (None,)) if x)
+            if not m:
+                heads = None
+                break
+        if heads is None:
+            break
+    lead = "(?=[" + "".join(sorted(heads)) + "])" if heads else ""
+    regex_scanner = re.compile(lead + "(?:" + "|".join(regex_parts) + ")") if regex_parts else None
     return Catalog(
         fields=fields,
         rules=rules,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from .classification import code_matches_names, name_of, official_class_name, resolve_code
-from .numbers import NUMBER_RE, money_factor, ratio, to_num, unit_after, yuan
 from .columns import EXECUTED, PLANNED, SHARE, column_kind, header_above
+from .numbers import NUMBER_RE, money_factor, ratio, to_num, unit_after, yuan
 from .tables import header_unit, table_rows
 from .textutil import snippet, squeeze
 

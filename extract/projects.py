@@ -101,7 +101,8 @@ _PCOLS = [
     ("executed_amount", re.compile(r"执行数|实际支出|支出数|决算数|实际执行|执行金额|实际完成")),
     ("budget_amount", re.compile(r"预算数|预算金额|年度预算|全年预算|预算")),
 ]
-_GRADE = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "中": "中", "中等": "中", "合格": "中", "差": "差", "较差": "差"}
+_GRADE = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "中": "中", "中等": "中", "合格": "中", "差": "差",
+          "较差": "差"}
 
 
 def _header_columns(row: Row) -> dict[str, int] | None:
@@ -174,6 +175,8 @@ def projects(text: str, rows: list[Row], signals: list[dict], titles: list[tuple
     current = None
     for row in rows:
         cells = row.cells
+        if _header_columns(row) is not None:
+            continue  # a header row of a one-project-per-row table (read by _header_tables)
         for i, c in enumerate(cells):
             t = c.text.replace(" ", "").rstrip(":")
             nxt = cells[i + 1] if i + 1 < len(cells) else None

@@ -80,6 +80,15 @@ def gazetteer() -> Gazetteer:
                      _alt(provinces))
 
 
+def _PLACE_PREFIX(g: Gazetteer) -> re.Pattern[str]:
+    return _place_prefix_re(g.prov_re.pattern, g.pref_re.pattern)
+
+
+@lru_cache(maxsize=4)
+def _place_prefix_re(prov: str, pref: str) -> re.Pattern[str]:
+    return re.compile(f"(?:{prov})?(?:{pref})?")
+
+
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
 
@@ -97,6 +106,10 @@ def resolve(department_name: str | None, text: str) -> Place:
     # the county in the department name: the first county-level name it starts with
     m = g.county_re.search(department_name)
     county_units: list[Unit] = []
+    # the county name must open the department's name, after at most a province and a prefecture
+    # (四川省攀枝花市仁和区…): 安县 inside 某安县… is not the county 安县
+    if m and m.start() and not _PLACE_PREFIX(g).fullmatch(department_name[: m.start()]):
+        m = None
     if m and m.start() <= 10:
         name = m.group(0)
         county_units = g.counties.get(name) or g.retired.get(name, [])

@@ -59,7 +59,7 @@ def _is_header_cell(t: str) -> bool:
     return bool(t) and len(t) <= 12 and _HEADER_CELL.fullmatch(t) is not None
 
 
-def _rechunk(cells: list[Cell], start: int, end: int) -> list[Row]:
+def _rechunk(cells: list[Cell], start: int, end: int, before: str = "") -> list[Row]:
     """A table flattened one cell per line into one block: rows of the header's width.
 
     The header is the run of leading header cells (一级指标 | 二级指标 | … / 科目编码 | 科目名称 |
@@ -69,7 +69,9 @@ def _rechunk(cells: list[Cell], start: int, end: int) -> list[Row]:
     k = 0
     while k < len(cells) and _is_header_cell(cells[k].text):
         k += 1
-    if k < 2 or len(cells) < 2 * k or len(cells) % k:
+    # the line before the block is a header cell too (a first cell printed without its TAB): the
+    # header's width is unknown, the block stays as it is
+    if k < 2 or _is_header_cell(before.strip()) or len(cells) < 2 * k or len(cells) % k:
         return [Row(cells, start, end, True)]
     # no column mixes bare numbers with texts without any digit below the header (a wrong width
     # puts labels and figures in one column); 2117人, ≥93% go with either
@@ -94,7 +96,8 @@ def table_rows(text: str) -> list[Row]:
     def flush(end: int) -> None:
         nonlocal block
         if block:
-            rows.extend(_rechunk(block, block_start, end))
+            prev_nl = text.rfind("\n", 0, max(0, block_start - 1))
+            rows.extend(_rechunk(block, block_start, end, text[prev_nl + 1:max(0, block_start - 1)]))
             block = []
 
     for line in lines:
