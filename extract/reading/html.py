@@ -34,6 +34,13 @@ _NON_NESTING = {"p", "li", "td", "th", "tr", "option", "dt", "dd", "thead", "tbo
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)([^>]*)>")
 _WS = re.compile(r"[ \t\n\r\f]+")
+# A number the page's source broke across lines (`69.\n5`): HTML would render a space there, but
+# the reader rejoins it exactly as the plain-text path does.
+_BROKEN_NUMBER = re.compile(r"(?<=\d[.,])[ \t\r\f]*\n\s*(?=\d)")
+
+
+def _collapse(text: str) -> str:
+    return _WS.sub(" ", _BROKEN_NUMBER.sub("", text))
 
 
 def decode_html(data: bytes, name: str = "") -> tuple[str, str, float, list[str]]:
@@ -103,7 +110,7 @@ def _children(node):  # type: ignore[no-untyped-def]
 
 
 def _cell_text(node) -> str:  # type: ignore[no-untyped-def]
-    return _WS.sub(" ", node.text(deep=True, separator=" ")).strip()
+    return _collapse(node.text(deep=True, separator=" ")).strip()
 
 
 def _table_rows(table):  # type: ignore[no-untyped-def]
@@ -194,7 +201,7 @@ def _walk(root, b: Builder, deadline: Deadline) -> None:  # type: ignore[no-unty
         if seen % 5000 == 0:
             deadline.check(f"HTML element {seen}")
         if tag == "-text":
-            text = _WS.sub(" ", node.text(deep=False))  # type: ignore[attr-defined]
+            text = _collapse(node.text(deep=False))  # type: ignore[attr-defined]
             if text.strip():
                 b.add(text, SegInfo(kind="html", paragraph=para, path=path))
             continue

@@ -171,7 +171,11 @@ def normalize(raw: str, idx: np.ndarray | None = None) -> tuple[str, np.ndarray,
     text = text.translate(_translate_table())
     stats.cjk_chars = len(_CJK_RE.findall(text))
     if stats.cjk_chars:
-        text = _t2s(text, stats)
+        # Convert only a text that is traditional as a whole: in simplified text the few characters
+        # OpenCC would change are legitimate (乾县, 乾隆 are simplified too) and must stay as printed.
+        converted = _t2s(text, stats)
+        if stats.script == "traditional":
+            text = converted
     text, idx = delete(text, idx, _BROKEN_NUMBER)
     text, idx = _delete_spans(text, idx, _spaced_digit_spans(text))
     text, idx = _delete_spans(text, idx, _letter_spaced_spans(text))

@@ -246,3 +246,17 @@ def test_city_prefix_is_the_same_department():
 def test_not_a_report_is_rejected():
     out = extract_text("今天天气很好，我们去公园散步。")
     assert out["status"] == "rejected" and out["reason"].startswith("not_a_report:")
+
+
+def test_minus_glued_to_an_amount_is_kept_so_the_gate_sees_it() -> None:
+    from extract.numbers import NUMBER_RE, to_num
+
+    [n] = [to_num(m) for m in NUMBER_RE.finditer("收支总计均为-5817.23万元")]
+    assert (n.value, n.text) == (-5817.23, "-5817.23")
+
+
+def test_range_and_code_dashes_are_not_minus_signs() -> None:
+    from extract.numbers import NUMBER_RE, to_num
+
+    values = [to_num(m).value for m in NUMBER_RE.finditer("1-12月 204-06-01 A-1 - 1.米易")]
+    assert all(v >= 0 for v in values)

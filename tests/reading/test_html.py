@@ -90,3 +90,10 @@ def test_xls_extension_with_html_content_is_read_as_html() -> None:
     doc = read_bytes(PAGE.encode("gbk"), "决算表.xls")
     assert doc.format == "html"
     assert any(".xls" in w for w in doc.warnings)
+
+
+def test_number_broken_across_source_lines_is_rejoined_in_html() -> None:
+    from extract.reading import read_bytes
+
+    html = "<html><body><p>本次自评综合得分69.\n5分</p></body></html>"
+    assert "69.5分" in read_bytes(html.encode(), "a.html").text

@@ -210,3 +210,10 @@ def test_t2s_that_changes_length_falls_back_per_character(monkeypatch: pytest.Mo
     doc = read_bytes(src.encode("utf-8"))
     assert doc.text == "预算资讯公開說明\n"
     assert doc.origin(doc.text.index("讯")).source_offset == src.index("訊")
+
+
+def test_simplified_text_keeps_characters_opencc_would_change() -> None:
+    """乾县 is a simplified place name too: only a traditional text as a whole is converted."""
+    from extract.reading import read_bytes
+
+    assert read_bytes("乾县统计局2023年度部门决算".encode(), "a.txt").text.startswith("乾县统计局")
