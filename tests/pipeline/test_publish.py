@@ -114,3 +114,23 @@ def test_a_second_run_on_the_same_state_exits_with_a_clear_message(settings: Set
                 raise AssertionError("the second run must not start")
         except RunInProgress as err:
             assert "another ingestion run is in progress" in str(err)
+
+
+def test_bi_tools_read_the_published_copy_through_sqlalchemy_read_only(settings: Settings) -> None:
+    """Superset and pandas connect through duckdb-engine; read_only must hold and writes must fail."""
+    import sqlalchemy
+
+    _work_db(settings, 4)
+    publish(settings, "r1")
+    engine = sqlalchemy.create_engine(f"duckdb:///{settings.warehouse}", connect_args={"read_only": True})
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(sqlalchemy.text("SELECT count(*) FROM marts.dim_document")).scalar() == 4
+            try:
+                conn.execute(sqlalchemy.text("CREATE TABLE marts.x (a INT)"))
+            except sqlalchemy.exc.DBAPIError as err:
+                assert "read-only" in str(err).lower()
+            else:
+                raise AssertionError("a BI connection must not be able to write")
+    finally:
+        engine.dispose()
