@@ -32,7 +32,7 @@ _PUBLISHED = re.compile(
     r"(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})(?:\s*日|(?!\d))"
 )
 _DATE_LINE = re.compile(r"^\s*(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?\s*$")
-_BAD_NAME = re.compile(r"^(?:我|本|该|县|区|市|局|各|全)|简称|报告|说明|情况|部门决算|部门预算")
+_BAD_NAME = re.compile(r"^(?:我|本|该|县|区|市|局|各|全|度|年)|简称|报告|说明|情况|部门决算|部门预算")
 
 
 # site navigation around an article (breadcrumbs, menus): never the title
@@ -45,6 +45,8 @@ def _bad_name(name: str) -> bool:
     starts with a real place (本溪满族自治县…, 市中区…) is fine."""
     if not _BAD_NAME.search(name):
         return False
+    if name[0] in "度年":  # the tail of "2019年度" glued to a short form ("2019年度本局")
+        return True
     short_form = re.match(r"^(?:我|本|该|县|区|市|局|各|全)", name)
     if short_form and not re.search(r"简称|报告|说明|情况|部门决算|部门预算", name):
         from .region import gazetteer

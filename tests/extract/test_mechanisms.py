@@ -260,3 +260,11 @@ def test_range_and_code_dashes_are_not_minus_signs() -> None:
 
     values = [to_num(m).value for m in NUMBER_RE.finditer("1-12月 204-06-01 A-1 - 1.米易")]
     assert all(v >= 0 for v in values)
+
+
+def test_a_title_naming_only_this_bureau_gives_no_department() -> None:
+    """`2019年度本局部门决算`: 本局 is not a name, and 度本局 (the tail of 年度 glued on) neither."""
+    from extract import extract_text
+
+    out = extract_text("2019年度本局部门决算\n一、收入支出决算总体情况说明\n本年支出合计100万元。")
+    assert out["document"].get("department_name") is None
