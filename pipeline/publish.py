@@ -115,13 +115,32 @@ def export_parquet(db_file: Path, parquet_root: Path, stamp: str) -> Path:
     return fresh
 
 
+class PublishError(RuntimeError):
+    """The serving copy could not be written; the previously published warehouse is untouched."""
+
+
 def publish(settings: Settings, stamp: str) -> Path:
     """Build, freeze and atomically swap in the serving copy, then refresh the Parquet export."""
-    tmp = build_serving_copy(settings.work_db, settings.warehouse)
-    os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-    maybe_crash("publish_before_swap")
-    os.replace(tmp, settings.warehouse)
+    target = settings.warehouse
+    try:
+        tmp = build_serving_copy(settings.work_db, target)
+        os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        maybe_crash("publish_before_swap")
+        os.replace(tmp, target)
+    except (OSError, duckdb.Error) as err:
+        for leftover in target.parent.glob(f".{target.name}.{os.getpid()}.building*"):
+            leftover.unlink(missing_ok=True)
+        raise PublishError(
+            f"could not write the serving copy next to {target} ({type(err).__name__}: {err}); the previously "
+            "published warehouse is unchanged. Check that the folder is writable and the disk has room, then re-run."
+        ) from err
     maybe_crash("publish_before_parquet")
-    export_parquet(settings.warehouse, settings.parquet_dir, stamp)
+    try:
+        export_parquet(target, settings.parquet_dir, stamp)
+    except (OSError, duckdb.Error) as err:
+        raise PublishError(
+            f"the warehouse was published at {target}, but the Parquet export to {settings.parquet_dir} failed "
+            f"({type(err).__name__}: {err}); the previous Parquet files are still in place. Free space and re-run."
+        ) from err
     log.info("published", extra={"warehouse": str(settings.warehouse)})
     return settings.warehouse
