@@ -1,12 +1,11 @@
 """A write that fails (read-only folder, disk full) fails with a clear message and keeps the previous state.
 
-Tests run as root here, where permissions do not bind; the failing publish therefore runs in a child
-process that drops to an unprivileged user, or that has a small file-size limit (disk full).
+Tests run as root here, where permissions do not bind: the read-only folder is made immutable
+(chattr +i), and the full disk is a child process with a small file-size limit (RLIMIT_FSIZE).
 """
 
 from __future__ import annotations
 
-import os
 import resource
 import signal
 import subprocess
@@ -36,7 +35,6 @@ def _work(settings: Settings, rows: int) -> None:
 
 
 def _publish_in_child(settings: Settings, preexec) -> subprocess.CompletedProcess[str]:
-    os.chmod(settings.state, 0o755)
     return subprocess.run([sys.executable, "-c", PUBLISH, str(settings.inbox), str(settings.warehouse),
                            str(settings.state)], capture_output=True, text=True, preexec_fn=preexec, check=False)
 
@@ -54,8 +52,6 @@ def published(settings: Settings) -> Settings:
     _work(settings, 5)
     publish(settings, "first")
     _work(settings, 50_000)
-    for path in (settings.state, settings.work_db.parent, settings.work_db):
-        os.chmod(path, 0o755 if path.is_dir() else 0o644)
     return settings
 
 
