@@ -87,3 +87,51 @@ def test_kill_at_point_keeps_the_last_good_warehouse_and_the_next_run_converges(
     recovered = run(inbox, warehouse, state)
     assert recovered.returncode == 0, recovered.stdout[-3000:] + recovered.stderr[-3000:]
     assert snapshot(warehouse) == world["reference"]
+
+
+READER = """
+import signal, sys, time, duckdb
+path, ok, errors = sys.argv[1], 0, []
+def stop(*_):
+    print(f"ok={ok} errors={len(errors)} {errors[:3]}", flush=True); sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+while True:
+    try:
+        con = duckdb.connect(path, read_only=True)   # the way a BI tool holds a connection
+        n, s = con.execute("SELECT count(*), sum(v) FROM marts.t").fetchone()
+        assert s == n * (n - 1) // 2, f"half-built state: {n} rows, sum {s}"
+        con.close(); ok += 1
+    except Exception as err:
+        errors.append(repr(err))
+"""
+
+
+def test_read_only_connections_see_no_error_during_fifty_publishes(tmp_path: Path) -> None:
+    from pipeline.config import Settings
+    from pipeline.publish import publish
+
+    settings = Settings(inbox=tmp_path, warehouse=tmp_path / "pub" / "fiscal.duckdb", state=tmp_path / "state")
+    settings.work_db.parent.mkdir(parents=True)
+
+    def build(rows: int) -> None:
+        con = duckdb.connect(str(settings.work_db))
+        con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+        con.execute("CREATE OR REPLACE TABLE marts.t AS SELECT range AS v FROM range(?)", [rows])
+        con.close()
+
+    build(1000)
+    publish(settings, "p0")
+    readers = [subprocess.Popen([sys.executable, "-c", READER, str(settings.warehouse)], stdout=subprocess.PIPE,
+                                text=True) for _ in range(2)]
+    try:
+        for i in range(1, 51):
+            build(1000 + i * 37)
+            publish(settings, f"p{i}")
+    finally:
+        outputs = []
+        for reader in readers:
+            reader.terminate()
+            outputs.append(reader.communicate(timeout=30)[0])
+    for out in outputs:
+        assert "errors=0" in out, out
+        assert "ok=0 " not in out
