@@ -352,7 +352,9 @@ def _table_cell_value(ctx: _Ctx, ls: int, le: int):
     if not any(row.cells[j].text for j in values):
         return _transposed_value(ctx, ri, ci, budget_report)
     header = header_above(ctx.text, ctx.rows, ri, ctx.fiscal_year)
-    if header is None or len(header.cells) != len(row.cells):
+    # A row may be shorter than its header (spreadsheets drop empty trailing cells): its cells still
+    # line up from the left. A row wider than its header does not line up and is not read.
+    if header is None or len(header.cells) < len(row.cells):
         filled = [j for j in values if row.cells[j].text]
         if len(filled) == 1 and header is None:
             return None  # one number beside the label: the prose rules read it
