@@ -7,12 +7,14 @@ locked). Results are read from dbt's run_results.json so warnings reach the run 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import Settings
@@ -89,3 +91,55 @@ def build_warehouse(settings: Settings, full_refresh: bool = False) -> dict[str,
     if full_refresh:
         args.append("--full-refresh")
     return run_dbt(settings, *args)
+
+
+BUILDS_DDL = """
+CREATE TABLE IF NOT EXISTS meta.builds (
+    run_id VARCHAR NOT NULL, built_at TIMESTAMP NOT NULL, raw_state VARCHAR NOT NULL, project_hash VARCHAR NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the marts were built from: the raw tables' state and the dbt project's files."""
+
+    raw_state: str
+    project_hash: str
+    unchanged: bool
+
+
+def _project_hash(project_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(project_dir.rglob("*")):
+        if path.is_file() and path.suffix in (".sql", ".yml", ".yaml", ".csv", ".md") and "target" not in path.parts:
+            digest.update(str(path.relative_to(project_dir)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_fingerprint(settings: Settings) -> Fingerprint:
+    """Skip dbt only when nothing it reads changed: raw rows, the ledger, or the project itself."""
+    from pipeline.db import writer
+
+    project = _project_hash(settings.dbt_project_dir)
+    with writer(settings.work_db) as con:
+        con.execute(BUILDS_DDL)
+        raw_state = "|".join(str(v) for v in con.execute(
+            "SELECT (SELECT count(*) FROM raw.documents), (SELECT max(_loaded_at) FROM raw.documents), "
+            "(SELECT count(*) FROM raw.facts), (SELECT max(updated_at) FROM meta.ingest_ledger), "
+            "(SELECT count(*) FROM meta.ingest_ledger)"
+        ).fetchone())
+        last = con.execute("SELECT raw_state, project_hash FROM meta.builds ORDER BY built_at DESC LIMIT 1").fetchone()
+        marts = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts'").fetchone()[0]
+    unchanged = bool(last) and last == (raw_state, project) and marts > 0
+    return Fingerprint(raw_state, project, unchanged)
+
+
+def record_build(settings: Settings, run_id: str, fingerprint: Fingerprint) -> None:
+    from pipeline.db import writer
+
+    with writer(settings.work_db) as con:
+        con.execute(BUILDS_DDL)
+        con.execute("INSERT INTO meta.builds VALUES (?, now(), ?, ?)",
+                    [run_id, fingerprint.raw_state, fingerprint.project_hash])

@@ -73,20 +73,39 @@ def step_load(settings: Settings, run_id: str) -> dict[str, int]:
 
 def step_gate(settings: Settings, run_id: str) -> dict[str, Any]:
     """Validate `incoming` with the Great Expectations suites; record verdicts in `meta`."""
-    from pipeline.gate import validate_batch
-
     with writer(settings.work_db) as con:
+        batch = con.execute("SELECT count(*) FROM incoming.documents WHERE _run_id = ?", [run_id]).fetchone()[0]
+        if batch == 0:
+            # Nothing new to judge: skip loading Great Expectations (seconds of import) and say so.
+            con.execute("DELETE FROM meta.validation_runs WHERE run_id = ? AND stage = 'incoming'", [run_id])
+            con.execute(
+                "INSERT INTO meta.validation_runs VALUES (?, ?, 'incoming_batch', 'incoming', true, 0, 0, 0, ?, ?, ?)",
+                [f"{run_id}:incoming:empty", run_id, datetime.now(UTC).replace(tzinfo=None),
+                 datetime.now(UTC).replace(tzinfo=None), '{"note": "no new documents in this run"}'],
+            )
+            return {"quarantined": 0, "warnings": 0, "success": True, "documents": 0}
+        from pipeline.gate import validate_batch
+
         result = validate_batch(con, run_id, data_docs_dir=settings.data_docs)
         maybe_crash("gate_after_validation")
-    return {"quarantined": len(result.quarantined), "warnings": len(result.warnings), "success": result.success}
+    return {"quarantined": len(result.quarantined), "warnings": len(result.warnings), "success": result.success,
+            "documents": batch}
 
 
 def step_promote(settings: Settings, run_id: str) -> dict[str, int]:
     return promote(settings, run_id)
 
 
-def step_build(settings: Settings, run_id: str) -> dict[str, int]:
-    return build_warehouse(settings)
+def step_build(settings: Settings, run_id: str) -> dict[str, Any]:
+    """`dbt build`, unless neither the raw data nor the dbt project changed since the last build."""
+    from pipeline.build import build_fingerprint, record_build
+
+    fingerprint = build_fingerprint(settings)
+    if fingerprint.unchanged:
+        return {"skipped": True, "reason": "raw tables and dbt project unchanged since the last build"}
+    counts = build_warehouse(settings)
+    record_build(settings, run_id, fingerprint)
+    return counts
 
 
 def step_close_books(settings: Settings, run_id: str) -> dict[str, Any]:

@@ -153,3 +153,36 @@ def test_re_running_promotion_after_a_reissue_tells_the_same_story(settings: Set
                             "ORDER BY 1") == first
     assert _query(settings, "SELECT file_name, status FROM meta.ingest_ledger ORDER BY 1") == ledger
     assert first[0][0] == "a-v2.txt" and "corrected re-issue" in first[0][2]
+
+
+def test_gate_with_no_new_document_records_the_run_without_loading_great_expectations(settings: Settings) -> None:
+    import subprocess
+    import sys
+
+    _stage(settings, "r1", {})
+    code = ("import sys; from pathlib import Path; from pipeline.config import Settings; "
+            "from pipeline.steps import step_gate\n"
+            "s = Settings(inbox=Path(sys.argv[1]), warehouse=Path(sys.argv[2]), state=Path(sys.argv[3]))\n"
+            "print(step_gate(s, 'r1')); print('great_expectations' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(settings.inbox), str(settings.warehouse),
+                          str(settings.state)], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[-1] == "False"
+    assert _query(settings, "SELECT suite, success, evaluated FROM meta.validation_runs") == [
+        ("incoming_batch", True, 0)]
+
+
+def test_dbt_is_skipped_when_nothing_it_reads_changed(settings: Settings, monkeypatch) -> None:
+    import pipeline.steps as steps
+
+    calls = []
+    monkeypatch.setattr(steps, "build_warehouse", lambda s: calls.append(1) or {"pass": 1})
+    _stage(settings, "r1", {"a.txt": _rec("a.txt", b"A")})
+    promote(settings, "r1")
+    with writer(settings.work_db) as con:
+        con.execute("CREATE SCHEMA IF NOT EXISTS marts; CREATE TABLE IF NOT EXISTS marts.t (a INT)")
+    assert steps.step_build(settings, "b1") == {"pass": 1}
+    assert steps.step_build(settings, "b2")["skipped"] is True
+    _stage(settings, "r2", {"b.txt": _rec("b.txt", b"B", department="乙局")})
+    promote(settings, "r2")
+    assert steps.step_build(settings, "b3") == {"pass": 1}
+    assert len(calls) == 2
