@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from pipeline.config import Settings
 from pipeline.db import writer
@@ -179,35 +180,57 @@ def _decide(con: duckdb.DuckDBPyConnection, run_id: str) -> PromotionResult:
 
 
 def _write_ledger(con: duckdb.DuckDBPyConnection, run_id: str, result: PromotionResult, now: datetime) -> None:
-    con.execute("DELETE FROM meta.file_arrivals WHERE run_id = ?", [run_id])
+    """One arrival row per file of the run and one ledger row per new content, written in bulk."""
     superseded_by = dict(result.superseded)
-    for item in result.outcomes:
-        con.execute(
-            "INSERT INTO meta.file_arrivals VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [run_id, item.source_path, item.file_name, item.sha256, item.size_bytes, item.outcome, item.reason, now],
-        )
-        if item.sha256 is None or (item.outcome == "duplicate" and item.duplicate_of is None):
-            continue  # refused unread, or content already in the ledger
-        status = "superseded" if item.document_id in superseded_by else item.outcome
-        con.execute(
+    arrivals = [
+        {"run_id": run_id, "source_path": o.source_path, "file_name": o.file_name, "sha256": o.sha256,
+         "size_bytes": o.size_bytes, "outcome": o.outcome, "reason": o.reason, "arrived_at": now}
+        for o in result.outcomes
+    ]
+    ledger = [
+        {"sha256": o.sha256, "file_name": o.file_name, "source_path": o.source_path, "size_bytes": o.size_bytes,
+         "status": "superseded" if o.document_id in superseded_by else o.outcome, "reason": o.reason,
+         "document_id": o.document_id, "document_key": o.document_key, "duplicate_of": o.duplicate_of,
+         "superseded_by": superseded_by.get(o.document_id), "first_run_id": run_id, "run_id": run_id,
+         "first_seen_at": now, "updated_at": now}
+        for o in result.outcomes
+        # refused unread (no content), or content already in the ledger from an earlier run
+        if o.sha256 is not None and not (o.outcome == "duplicate" and o.duplicate_of is None)
+    ]
+    con.execute("DELETE FROM meta.file_arrivals WHERE run_id = ?", [run_id])
+    _bulk(con, "INSERT INTO meta.file_arrivals BY NAME SELECT * FROM _rows", arrivals)
+    _bulk(
+        con,
+        """
+        INSERT INTO meta.ingest_ledger BY NAME SELECT * FROM _rows
+        ON CONFLICT (sha256) DO UPDATE SET status = excluded.status, reason = excluded.reason,
+            document_id = excluded.document_id, document_key = excluded.document_key,
+            duplicate_of = excluded.duplicate_of, superseded_by = excluded.superseded_by,
+            run_id = excluded.run_id, updated_at = excluded.updated_at
+        """,
+        ledger,
+    )
+    if result.superseded:
+        _bulk(
+            con,
             """
-            INSERT INTO meta.ingest_ledger AS l (sha256, file_name, source_path, size_bytes, status, reason,
-                document_id, document_key, duplicate_of, superseded_by, first_run_id, run_id, first_seen_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (sha256) DO UPDATE SET status = excluded.status, reason = excluded.reason,
-                document_id = excluded.document_id, document_key = excluded.document_key,
-                duplicate_of = excluded.duplicate_of, superseded_by = excluded.superseded_by,
-                run_id = excluded.run_id, updated_at = excluded.updated_at
+            UPDATE meta.ingest_ledger AS l SET status = 'superseded', superseded_by = r.new, run_id = r.run_id,
+                updated_at = r.now, reason = 'replaced by corrected re-issue ' || r.new
+            FROM _rows AS r WHERE l.document_id = r.old AND l.status = 'loaded'
             """,
-            [item.sha256, item.file_name, item.source_path, item.size_bytes, status, item.reason, item.document_id,
-             item.document_key, item.duplicate_of, superseded_by.get(item.document_id), run_id, run_id, now, now],
+            [{"old": old, "new": new, "run_id": run_id, "now": now} for old, new in result.superseded],
         )
-    for old, new in result.superseded:
-        con.execute(
-            "UPDATE meta.ingest_ledger SET status = 'superseded', superseded_by = ?, run_id = ?, updated_at = ?, "
-            "reason = 'replaced by corrected re-issue ' || ? WHERE document_id = ? AND status = 'loaded'",
-            [new, run_id, now, new, old],
-        )
+
+
+def _bulk(con: duckdb.DuckDBPyConnection, sql: str, rows: list[dict[str, Any]]) -> None:
+    """Run `sql` against the rows registered as `_rows` (one statement, not one per row)."""
+    if not rows:
+        return
+    con.register("_rows", pa.Table.from_pylist(rows))
+    try:
+        con.execute(sql)
+    finally:
+        con.unregister("_rows")
 
 
 def _move_to_raw(con: duckdb.DuckDBPyConnection, result: PromotionResult) -> None:
