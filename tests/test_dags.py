@@ -80,3 +80,28 @@ def test_dag_file_import_pulls_in_no_heavy_library() -> None:
         out = subprocess.run([sys.executable, "-c", code, str(dag_file)], capture_output=True,
                              text=True, env=env, check=True)
         assert out.stdout.strip().splitlines()[-1:] in ([], [""]), dag_file.name
+
+
+@pytest.mark.slow
+def test_airflow_cli_lists_no_import_errors(tmp_path: Path) -> None:
+    """`airflow dags list-import-errors` after the DAG folder is parsed into a fresh metadata DB."""
+    import json
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    env.update(AIRFLOW_HOME=str(tmp_path), AIRFLOW__CORE__LOAD_EXAMPLES="False",
+               AIRFLOW__CORE__DAGS_FOLDER=str(DAGS))
+    airflow = str(Path(sys.executable).with_name("airflow"))
+
+    def cli(*args: str) -> str:
+        return subprocess.run([airflow, *args], env=env, capture_output=True, text=True, check=True).stdout
+
+    def json_of(out: str) -> list:
+        """Airflow logs to stdout too: the JSON is the last line that is a list."""
+        lines = [line for line in out.splitlines() if line.startswith("[")]
+        return json.loads(lines[-1]) if lines else []
+
+    cli("db", "migrate")
+    cli("dags", "reserialize")
+    assert json_of(cli("dags", "list-import-errors", "-o", "json")) == []
+    listed = {d["dag_id"] for d in json_of(cli("dags", "list", "-o", "json"))}
+    assert {"fiscal_ingest", "fiscal_warehouse", "fiscal_reextract"} <= listed
