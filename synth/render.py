@@ -307,10 +307,17 @@ def render_pdf(rep: Report, rng: random.Random, encoding: str | None = None) -> 
                                  alignment=1 if lvl == 0 else 0, spaceBefore=4, spaceAfter=4)
              for lvl, size in ((0, 18), (1, 14), (2, 12), (3, 11), (4, 11))}
     footer = rng.choice(("— {n} —", "第 {n} 页", "{n}"))
+    # half of the files repeat the report title as a running header (over a rule) from page 2 on,
+    # as published reports do; readers must not let it interrupt a paragraph or a table
+    running = conv(rep.title) if rep.title and rng.random() < 0.5 else ""
 
     def on_page(canvas: Any, doc: Any) -> None:
         canvas.setFont(font, 9)
         canvas.drawCentredString(A4[0] / 2, 12 * mm, footer.format(n=doc.page))
+        if running and doc.page > 1:
+            canvas.drawCentredString(A4[0] / 2, A4[1] - 12 * mm, running)
+            canvas.setLineWidth(0.5)
+            canvas.line(20 * mm, A4[1] - 13.5 * mm, A4[0] - 20 * mm, A4[1] - 13.5 * mm)
 
     def esc(s: str) -> str:
         return html.escape(conv(s), quote=False).replace("\n", "<br/>")
@@ -336,7 +343,7 @@ def render_pdf(rep: Report, rng: random.Random, encoding: str | None = None) -> 
                             bottomMargin=20 * mm, invariant=1, title=conv(rep.title), author="", creator="",
                             producer="", subject="")
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return Rendered(buf.getvalue(), "pdf", ".pdf", None, None)
+    return Rendered(buf.getvalue(), "pdf", ".pdf", None, {"running_header": bool(running)})
 
 
 RENDERERS: dict[str, Callable[..., Rendered]] = {
