@@ -55,6 +55,24 @@ def _worker(conn: Connection, fn: Callable[[Any], Any]) -> None:
         conn.send((index, result))
 
 
+@contextlib.contextmanager
+def _children_allowed() -> Iterator[None]:
+    """Let a daemonic process start workers while one is started.
+
+    Airflow 3's Celery worker runs each task in a process forked from a pool process that Python
+    marks daemonic, and daemonic processes may not have children. map_isolated joins or kills
+    every worker it starts before it returns, which is what the rule protects, so lifting the
+    flag for the start is safe.
+    """
+    config = mp.current_process()._config  # type: ignore[attr-defined]
+    daemon = config.pop("daemon", None)
+    try:
+        yield
+    finally:
+        if daemon is not None:
+            config["daemon"] = daemon
+
+
 @dataclass
 class _Slot:
     process: mp.process.BaseProcess
@@ -79,7 +97,8 @@ def map_isolated(
     def spawn() -> _Slot:
         parent, child = ctx.Pipe()
         process = ctx.Process(target=_worker, args=(child, fn), daemon=True)
-        process.start()
+        with _children_allowed():
+            process.start()
         child.close()
         return _Slot(process, parent)
 

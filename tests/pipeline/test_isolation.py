@@ -52,3 +52,20 @@ def test_an_item_over_the_memory_limit_is_stopped() -> None:
     results = _run(["balloon", "a"], workers=1, memory_bytes=300 << 20, timeout_s=30)
     assert results["balloon"].code == "memory_limit_exceeded"
     assert results["a"] == "A"
+
+
+def _from_a_daemon(queue) -> None:  # type: ignore[no-untyped-def]
+    queue.put(sorted(r for _, r in map_isolated(_work, ["a", "b"], workers=2)))
+
+
+def test_works_inside_a_daemonic_process_like_a_celery_task() -> None:
+    """Airflow's Celery worker runs tasks in daemonic processes, which normally may not fork children."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    daemon = ctx.Process(target=_from_a_daemon, args=(queue,), daemon=True)
+    daemon.start()
+    daemon.join(timeout=60)
+    assert daemon.exitcode == 0
+    assert queue.get(timeout=5) == ["A", "B"]
