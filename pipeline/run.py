@@ -144,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="re-extract the archive with the current extractor, rebuild and report what changed")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from pipeline.logs import configure
+
+    configure()
     settings = load_settings(inbox=args.inbox, warehouse=args.warehouse)
     if not settings.inbox.is_dir():
         print(f"error: inbox {settings.inbox} is not a folder; pass INBOX=<folder>", file=sys.stderr)
