@@ -77,11 +77,11 @@ def extract_text(text: str, name: str = "", doc: Any = None) -> dict:
     fr = extract_facts(text, ident.report_type, ident.fiscal_year, scope_at, am.start() if am else None,
                        ident.department_name, rows)
     items = line_items(text, ident.report_type, rows)
-    inds = indicators(text, rows)
-    titles = [(s, k[1]) for s, k in zip(starts, kinds, strict=True) if k[1]]
-    projs, pconf = projects(text, rows, fr.project_signals, titles)
-    probs, rems = findings(text)
     warnings = list(fr.warnings)
+    inds = indicators(text, rows, warnings=warnings)
+    titles = [(s, k[1]) for s, k in zip(starts, kinds, strict=True) if k[1]]
+    projs, pconf = projects(text, rows, fr.project_signals, titles, warnings=warnings)
+    probs, rems = findings(text)
     if place.ambiguous:
         warnings.append({"code": "region_ambiguous",
                          "message": f"county name shared by {len(place.ambiguous)} units and no province or "

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from . import flattened
 from .numbers import NUMBER_RE, ratio, to_num, yuan
-from .tables import Row, header_unit
+from .tables import Cell, Row, header_unit
 from .textutil import snippet, squeeze
 
 _SUFFIX = re.compile(
@@ -120,14 +121,38 @@ def _header_columns(row: Row) -> dict[str, int] | None:
     return cols
 
 
-def _header_tables(text: str, rows: list[Row], p: _Projects) -> None:
-    """Project tables with one project per row under a header row (the usual 自评情况表)."""
+def _row_values(text: str, cells: dict[str, Cell]) -> dict:
+    """Budget, executed, rate, score and grade of one project row from its cells by column."""
+    vals: dict = {}
+    for key in ("budget_amount", "executed_amount"):
+        if key in cells:
+            vals[key] = _num_cell(text, cells[key])
+    if "execution_rate" in cells:
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", cells["execution_rate"].text)
+        vals["execution_rate"] = ratio(float(m.group(1))) if m else None
+    if "score" in cells:
+        m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*分?\s*", cells["score"].text)
+        if m and float(m.group(1)) <= 100:
+            v = float(m.group(1))
+            vals["score"] = int(v) if v == int(v) else v
+    if "grade" in cells:
+        vals["grade"] = _GRADE.get(cells["grade"].text.strip())
+    return vals
+
+
+def _header_tables(text: str, rows: list[Row], p: _Projects) -> list[tuple[int, int]]:
+    """Project tables with one project per row under a header row (the usual 自评情况表).
+
+    Returns the spans of the header rows read (a flattened reading of them is not needed).
+    """
+    read: list[tuple[int, int]] = []
     k = 0
     while k < len(rows):
         cols = None if rows[k].flattened else _header_columns(rows[k])
         if cols is None:
             k += 1
             continue
+        read.append((rows[k].start, rows[k].end + 1))
         width = len(rows[k].cells)
         k += 1
         while k < len(rows) and not rows[k].flattened and not text[rows[k - 1].end:rows[k].start].strip():
@@ -138,26 +163,35 @@ def _header_tables(text: str, rows: list[Row], p: _Projects) -> None:
             if not name or name in ("合计", "小计", "总计") or NUMBER_RE.fullmatch(name):
                 k += 1
                 continue
-            vals: dict = {}
-            for key in ("budget_amount", "executed_amount"):
-                if key in cols:
-                    vals[key] = _num_cell(text, cells[cols[key]])
-            if "execution_rate" in cols:
-                m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", cells[cols["execution_rate"]].text)
-                vals["execution_rate"] = ratio(float(m.group(1))) if m else None
-            if "score" in cols:
-                m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*分?\s*", cells[cols["score"]].text)
-                if m and float(m.group(1)) <= 100:
-                    v = float(m.group(1))
-                    vals["score"] = int(v) if v == int(v) else v
-            if "grade" in cols:
-                vals["grade"] = _GRADE.get(cells[cols["grade"]].text.strip())
+            vals = _row_values(text, {key: cells[i] for key, i in cols.items()})
             c0, c1 = cells[0], cells[-1]
             p.add(name, (c0.start, c1.end), **vals)
             k += 1
+    return read
 
 
-def projects(text: str, rows: list[Row], signals: list[dict], titles: list[tuple[int, str]]) -> tuple[list, list]:
+def _flat_tables(text: str, p: _Projects, skip: list[tuple[int, int]], warnings: list | None) -> None:
+    """Project tables printed one cell per line (`flattened.py`); tables that do not line up are
+    left out with a warning."""
+    tabs, warns = flattened.tables("projects", text, skip=skip)
+    if warnings is not None:
+        warnings.extend(warns)
+    totals = set(flattened.specs()["projects"].extra.get("total_names", []))
+    for tab in tabs:
+        for row in tab.rows:
+            name = squeeze(row["name"].text)
+            if name.replace(" ", "") in totals:
+                continue
+            cells = {k: Cell(ln.text, ln.start, ln.end) for k, ln in row.items() if k != "name"}
+            vals = _row_values(text, cells)
+            printed = [ln for ln in row.values() if ln.text]
+            p.add(name, (printed[0].start, printed[-1].end), **vals)
+
+
+def projects(text: str, rows: list[Row], signals: list[dict], titles: list[tuple[int, str]],
+             warnings: list | None = None) -> tuple[list, list]:
+    """Project rows and their conflicts. `warnings` (optional) receives a
+    `flattened_table_unaligned` warning for each flattened project table left unread."""
     p = _Projects(text)
     # prose: “X”项目 … 预算数60万元，执行数为41万元，完成预算的68%
     for m in _PROSE.finditer(text):
@@ -195,7 +229,8 @@ def projects(text: str, rows: list[Row], signals: list[dict], titles: list[tuple
                 m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", nxt.text.strip())
                 if m:
                     p.add(current, (nxt.start, nxt.end), execution_rate=ratio(float(m.group(1))))
-    _header_tables(text, rows, p)
+    read = _header_tables(text, rows, p)
+    _flat_tables(text, p, read, warnings)
     # scores and grades the fact scanner found in project scope
     for s in signals:
         name = s.get("project_name")
