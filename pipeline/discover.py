@@ -71,6 +71,39 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+class HashCache:
+    """sha256 of files seen before, keyed by path and (size, mtime in ns), as git's index does.
+
+    Re-hashing a whole archive-sized inbox on every run is the largest cost of a run with
+    nothing new; a file whose size and modification time are unchanged keeps its hash.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.entries: dict[str, list] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+        self.seen: dict[str, list] = {}
+
+    def sha256(self, path: Path, stat: os.stat_result) -> str:
+        key = str(path)
+        cached = self.entries.get(key)
+        if cached and cached[0] == stat.st_size and cached[1] == stat.st_mtime_ns:
+            digest = cached[2]
+        else:
+            digest = sha256_file(path)
+        self.seen[key] = [stat.st_size, stat.st_mtime_ns, digest]
+        return digest
+
+    def save(self) -> None:
+        """Keep only files still present; written atomically."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.seen), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
 def _is_ignored(name: str) -> bool:
     return name in _IGNORED_NAMES or name.startswith(".") or name.lower().endswith(_IGNORED_SUFFIXES)
 
@@ -110,6 +143,7 @@ def discover(settings: Settings, run_id: str, known: dict[str, str]) -> Manifest
         raise FileNotFoundError(f"inbox {inbox} does not exist; create it or pass INBOX=<folder>")
     manifest = Manifest(run_id=run_id, inbox=str(inbox), created_at=datetime.now(UTC).isoformat())
     first_seq_of_sha: dict[str, int] = {}
+    hashes = HashCache(settings.state / "discover_hashes.json")
     for seq, path in enumerate(walk_inbox(inbox)):
         entry = InboxFile(
             seq=seq, source_path=str(path), file_name=path.name, size_bytes=None, mtime=None,
@@ -123,7 +157,7 @@ def discover(settings: Settings, run_id: str, known: dict[str, str]) -> Manifest
         stat = path.stat()
         entry.size_bytes = stat.st_size
         entry.mtime = datetime.fromtimestamp(stat.st_mtime, UTC).isoformat()
-        entry.sha256 = sha256_file(path)
+        entry.sha256 = hashes.sha256(path, stat)
         if entry.sha256 in known:
             entry.action = "known"
             entry.reason = f"content already ingested (ledger status {known[entry.sha256]})"
@@ -135,6 +169,7 @@ def discover(settings: Settings, run_id: str, known: dict[str, str]) -> Manifest
         else:
             first_seq_of_sha[entry.sha256] = seq
             entry.action = "extract"
+    hashes.save()
     to_extract = [f.seq for f in manifest.files if f.action == "extract"]
     size = max(1, settings.batch_size)
     manifest.batches = [to_extract[i : i + size] for i in range(0, len(to_extract), size)]

@@ -75,3 +75,18 @@ def test_file_names_with_quotes_semicolons_and_newlines_round_trip(settings: Set
     _write(settings.inbox / name, b"x")
     write_manifest(settings, discover(settings, "r1", known={}))
     assert read_manifest(settings, "r1").files[0].file_name == name
+
+
+def test_unchanged_files_are_not_hashed_again_but_changed_ones_are(settings: Settings, monkeypatch) -> None:
+    import pipeline.discover as discover_module
+
+    _write(settings.inbox / "a.txt", b"one")
+    discover(settings, "r1", known={})
+    hashed: list[str] = []
+    real = discover_module.sha256_file
+    monkeypatch.setattr(discover_module, "sha256_file", lambda p: hashed.append(p.name) or real(p))
+    assert discover(settings, "r2", known={}).files[0].sha256 == hashlib.sha256(b"one").hexdigest()
+    assert hashed == []
+    (settings.inbox / "a.txt").write_bytes(b"two, longer")
+    assert discover(settings, "r3", known={}).files[0].sha256 == hashlib.sha256(b"two, longer").hexdigest()
+    assert hashed == ["a.txt"]
