@@ -7,6 +7,7 @@ run before publishing: readers keep the last good warehouse.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from airflow.sdk import Asset, Param, dag, get_current_context, task
@@ -69,7 +70,7 @@ def fiscal_warehouse():
 
         results = [step_summary(settings(), ingest_run) for ingest_run in _ingest_run_ids()]
         for result in results:
-            print(format_summary(result))
+            logging.getLogger("airflow.task").info("%s", format_summary(result))  # readable in the UI's task log
         return results
 
     summary(publish(audit(build())))

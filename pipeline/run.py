@@ -35,6 +35,9 @@ def airflow_env(settings: Settings) -> dict[str, str]:
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
         "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
+        # The terminal shows the pipeline's own log lines and the summary; Airflow's chatter stays
+        # in the task logs (raise with AIRFLOW__LOGGING__LOGGING_LEVEL=INFO when debugging).
+        "AIRFLOW__LOGGING__LOGGING_LEVEL": os.environ.get("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING"),
         "FISCAL_INBOX": str(settings.inbox),
         "FISCAL_WAREHOUSE": str(settings.warehouse),
         "FISCAL_STATE": str(settings.state),
