@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -107,11 +108,12 @@ def frequent_chars() -> frozenset[str]:
 def frequent_share(text: str) -> tuple[float, int]:
     """(share of hanzi that are frequent ones, number of hanzi) in a sample of the text."""
     freq = frequent_chars()
-    sample = text[:100_000]
-    han = [c for c in sample if "\u3400" <= c <= "\u9fff"]
+    # Count distinct characters once (C speed) instead of testing every character in Python.
+    counts = Counter(text[:100_000])
+    han = sum(n for c, n in counts.items() if "\u3400" <= c <= "\u9fff")
     if not han:
         return 1.0, 0
-    return sum(1 for c in han if c in freq) / len(han), len(han)
+    return sum(n for c, n in counts.items() if c in freq) / han, han
 
 
 _OK_OTHER = re.compile(
@@ -136,7 +138,8 @@ def plausibility(text: str) -> float:
     total = len(sample) - spaces
     if total <= 0:
         return 1.0
-    good = sum(map(_good_chars().__contains__, sample)) - spaces
+    good_chars = _good_chars()
+    good = sum(n for c, n in Counter(sample).items() if c in good_chars) - spaces
     return max(good, 0) / total
 
 
@@ -282,11 +285,14 @@ def _gbk_mojibake_line(line: str) -> bool:
 def mojibake(text: str) -> tuple[float, list[str]]:
     """(share of non-ASCII lines that are garbled, descriptions) — detect, never guess-repair."""
     notes: list[str] = []
-    lines = [ln for ln in text.split("\n") if any(ord(c) > 127 for c in ln)]
+    lines = [ln for ln in text.split("\n") if not ln.isascii()]
     if not lines:
         return 0.0, notes
+    # A garbled file is garbled throughout: an even sample of lines decides as well as all of them.
+    step = max(1, len(lines) // 400)
+    lines = lines[::step]
     bad_lines = 0
-    for ln in lines[:5000]:
+    for ln in lines:
         if len(_LATIN1_MOJIBAKE.findall(ln)) >= 2 or _gbk_mojibake_line(ln):
             bad_lines += 1
     if bad_lines:
@@ -297,7 +303,7 @@ def mojibake(text: str) -> tuple[float, list[str]]:
     repl = text.count("\ufffd")
     if repl:
         notes.append(f"{repl} U+FFFD replacement character(s): characters were lost in an earlier conversion")
-    share = bad_lines / min(len(lines), 5000)
+    share = bad_lines / len(lines)
     lost = (kun * 3 + repl) / max(len(text), 1)
     return max(share, lost * 20), notes
 
