@@ -8,12 +8,11 @@ the `fiscal://warehouse/raw` asset, which schedules `fiscal_warehouse` (dbt buil
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from airflow.sdk import Asset, Metadata, Param, dag, task
 
-from pipeline.airflow_tasks import extract, gate, load, promote, run_id, settings
-from pipeline.notify import on_failure
+from pipeline.airflow_tasks import DAG_DEFAULTS, extract, gate, load, promote, run_id, settings
 from pipeline.orchestration import INGEST_DAG_ID, RAW_ASSET_URI, WRITER_POOL
 
 RAW_ASSET = Asset(RAW_ASSET_URI)
@@ -22,17 +21,12 @@ RAW_ASSET = Asset(RAW_ASSET_URI)
 @dag(
     dag_id=INGEST_DAG_ID,
     schedule=os.environ.get("FISCAL_INGEST_SCHEDULE", "@hourly"),
-    start_date=datetime(2026, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args={"retries": 0, "on_failure_callback": on_failure},
-    on_failure_callback=on_failure,
     params={
         "inbox": Param("", type="string", description="Inbox folder (default FISCAL_INBOX or data/inbox)"),
         "warehouse": Param("", type="string", description="Published DuckDB file (default FISCAL_WAREHOUSE)"),
     },
-    tags=["fiscal"],
     doc_md=__doc__,
+    **DAG_DEFAULTS,
 )
 def fiscal_ingest():
     # Lock contention on the work file is transient: retry with backoff.

@@ -8,12 +8,11 @@ field-by-field diff in `meta.reextract_changes` and emits the raw asset, so
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from airflow.sdk import Asset, Metadata, dag, task
 
-from pipeline.airflow_tasks import extract, gate, load, promote, run_id, settings
-from pipeline.notify import on_failure
+from pipeline.airflow_tasks import DAG_DEFAULTS, extract, gate, load, promote, run_id, settings
 from pipeline.orchestration import RAW_ASSET_URI, REEXTRACT_DAG_ID, WRITER_POOL
 
 RAW_ASSET = Asset(RAW_ASSET_URI)
@@ -22,13 +21,8 @@ RAW_ASSET = Asset(RAW_ASSET_URI)
 @dag(
     dag_id=REEXTRACT_DAG_ID,
     schedule=None,
-    start_date=datetime(2026, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args={"retries": 0, "on_failure_callback": on_failure},
-    on_failure_callback=on_failure,
-    tags=["fiscal"],
     doc_md=__doc__,
+    **DAG_DEFAULTS,
 )
 def fiscal_reextract():
     @task(pool=WRITER_POOL, retries=3, retry_delay=timedelta(seconds=10), retry_exponential_backoff=True)

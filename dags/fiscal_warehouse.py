@@ -8,12 +8,11 @@ run before publishing: readers keep the last good warehouse.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from airflow.sdk import Asset, Param, dag, get_current_context, task
 
-from pipeline.airflow_tasks import run_id, settings
-from pipeline.notify import on_failure
+from pipeline.airflow_tasks import DAG_DEFAULTS, run_id, settings
 from pipeline.orchestration import PUBLISHED_ASSET_URI, RAW_ASSET_URI, WAREHOUSE_DAG_ID, WRITER_POOL
 
 RAW_ASSET = Asset(RAW_ASSET_URI)
@@ -32,17 +31,12 @@ def _ingest_run_ids() -> list[str]:
 @dag(
     dag_id=WAREHOUSE_DAG_ID,
     schedule=[RAW_ASSET],
-    start_date=datetime(2026, 1, 1),
-    catchup=False,
-    max_active_runs=1,
-    default_args={"retries": 0, "on_failure_callback": on_failure},
-    on_failure_callback=on_failure,
     params={
         "warehouse": Param("", type="string", description="Published DuckDB file (default FISCAL_WAREHOUSE)"),
         "ingest_run_id": Param("", type="string", description="Ingestion run to summarise (set by make run)"),
     },
-    tags=["fiscal"],
     doc_md=__doc__,
+    **DAG_DEFAULTS,
 )
 def fiscal_warehouse():
     @task(pool=WRITER_POOL, retries=1, retry_delay=timedelta(seconds=30))

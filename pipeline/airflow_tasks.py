@@ -6,11 +6,23 @@ thin call into `pipeline.steps`; heavy imports happen inside the task, never at 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from airflow.sdk import get_current_context, task
 
+from pipeline.notify import on_failure
 from pipeline.orchestration import WRITER_POOL
+
+#: What every fiscal DAG shares: no backfill, one run at a time, the failure callback on the DAG and each task.
+DAG_DEFAULTS: dict[str, Any] = {
+    "start_date": datetime(2026, 1, 1),
+    "catchup": False,
+    "max_active_runs": 1,
+    "default_args": {"retries": 0, "on_failure_callback": on_failure},
+    "on_failure_callback": on_failure,
+    "tags": ["fiscal"],
+}
 
 
 def settings():
