@@ -2,6 +2,7 @@
 
     .venv/bin/python -m extract.reading.bench            # all formats, ~1 minute
     .venv/bin/python -m extract.reading.bench --ocr      # plus OCR seconds per page
+    .venv/bin/python -m extract.reading.bench --samples ../shared/samples   # real-size TXT/HTML
 
 Fixtures are generated in memory: a text PDF of dense Chinese pages (reportlab, STSong-Light,
 ~1,500 characters and one table per page), a DOCX/XLSX/HTML/TXT report of ~10 pages.
@@ -80,6 +81,47 @@ def make_html(paragraphs: int) -> bytes:
     return page.encode("gbk")
 
 
+def as_html_page(text: str) -> bytes:
+    """A real report's text laid out the way Word-exported portal pages are: one styled <p>
+    per line, a one-row <table> per tab- or multi-space-separated line."""
+    import html
+
+    body = []
+    for ln in text.split("\n"):
+        if "\t" in ln or "  " in ln.strip():
+            tds = "".join(f'<td style="border:1px solid">{html.escape(c)}</td>' for c in ln.split())
+            body.append(f"<table><tr>{tds}</tr></table>")
+        else:
+            body.append(f'<p class="MsoNormal"><span style="font-family:宋体">{html.escape(ln)}</span></p>')
+    page = '<html><head><meta charset="utf-8"><title>report</title></head><body><div class="main">'
+    return (page + "\n".join(body) + "</div></body></html>").encode("utf-8")
+
+
+def real_size(samples: str) -> dict[str, object]:
+    """Documents/s on real reports (TXT as delivered, and the same text as an HTML page)."""
+    from pathlib import Path
+
+    from extract.reading.encoding import decode_text
+
+    out: dict[str, object] = {}
+    files = sorted(p for p in Path(samples).iterdir() if p.is_file())
+    for kind in ("txt", "html"):
+        rates = []
+        sizes = []
+        for p in files:
+            data = p.read_bytes()
+            if kind == "html":
+                data = as_html_page(decode_text(data).text)
+            reps = max(5, int(2_000_000 / max(len(data), 1)))
+            rates.append(1 / timed(data, reps))
+            sizes.append(len(data) // 1024)
+        out[f"{kind}_docs_per_s"] = [round(r) for r in rates]
+        out[f"{kind}_sizes_kb"] = sizes
+        # The rate of the corpus as a whole: documents divided by the total time.
+        out[f"{kind}_corpus_docs_per_s"] = round(len(rates) / sum(1 / r for r in rates)) if rates else None
+    return out
+
+
 def timed(data: bytes, repeat: int, **kw: object) -> float:
     from extract.reading import ReadLimits, read_bytes
 
@@ -130,8 +172,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--ocr", action="store_true")
     ap.add_argument("--pages", type=int, default=500)
+    ap.add_argument("--samples", help="folder of real reports: measure only real-size TXT/HTML")
     args = ap.parse_args()
     res: dict[str, object] = {}
+    if args.samples:
+        print(json.dumps(real_size(args.samples), ensure_ascii=False, indent=1))
+        return
     pdf = make_pdf(args.pages)
     t = timed(pdf, 1)
     res["pdf_pages_per_s"] = round(args.pages / t, 1)

@@ -28,8 +28,11 @@ def read_docx(data: bytes, limits: ReadLimits, name: str, deadline: Deadline) ->
     label = name or "the DOCX file"
     part = next((i.filename for i in zf.infolist() if _MAIN_PART.match(i.filename)), None)
     if part is None:
-        raise ReadError("malformed_docx", f"{label} has no word/document.xml; it is not a Word document. "
-                        "Open it in Word/LibreOffice and save it as .docx again")
+        raise ReadError(
+            "malformed_docx",
+            f"{label} has no word/document.xml; it is not a Word document. "
+            "Open it in Word/LibreOffice and save it as .docx again",
+        )
     from lxml import etree
 
     try:

@@ -150,12 +150,17 @@ def _strict(data: bytes, codec: str) -> str | None:
         return None
 
 
+# Byte counting by deletion (bytes.translate runs in C): what is left after deleting every
+# other byte is the set we want to count.
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 0x20 or b in (9, 10, 12, 13, 27))
+_NOT_LEAD = bytes(range(0xC0))
+
+
 def _binary_share(data: bytes) -> float:
     sample = data[:65536]
     if not sample:
         return 0.0
-    ctrl = sum(1 for b in sample if b < 0x20 and b not in (9, 10, 12, 13, 27))
-    return ctrl / len(sample)
+    return len(sample.translate(None, _NOT_CONTROL)) / len(sample)
 
 
 def _utf16_by_nuls(data: bytes) -> str | None:
@@ -189,13 +194,15 @@ def decode_text(data: bytes, declared: str | None = None, what: str = "text file
     if declared:
         codec = CODEC_ALIASES.get(declared.strip().lower(), declared.strip().lower())
         text = _strict(data, codec)
-        if text is not None and plausibility(text) >= 0.9:
+        # Strictly valid UTF-8 is its own proof (as in the undeclared path below); any byte
+        # string decodes as GBK, so a declared legacy codec must also read as Chinese.
+        if text is not None and (codec in ("utf-8", "utf8") or plausibility(text) >= 0.9):
             return Decoded(text, codec, 0.95, warnings)
         warnings.append(f"declared charset {declared!r} does not fit the bytes; detected by content instead")
 
     text = _strict(data, "utf-8")
     if text is not None:
-        multibyte = sum(1 for b in data[:65536] if b >= 0xC0)
+        multibyte = len(data[:65536].translate(None, _NOT_LEAD))
         conf = 1.0 if multibyte == 0 or multibyte >= 8 else 0.9
         if "\x00" in text and _utf16_by_nuls(data):
             text = None  # ASCII-only UTF-16 is valid UTF-8 with NULs: treat as UTF-16 below
@@ -265,21 +272,40 @@ _LATIN1_MOJIBAKE = re.compile(
     "[\u00c2-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
-_CJK = re.compile("[\u4e00-\u9fff]")
+_NOT_CJK = re.compile("[^\u4e00-\u9fff]+")
 
 
-def _gbk_mojibake_line(line: str) -> bool:
-    """True when a line is UTF-8 that was decoded as GBK (re-encoding it gives valid UTF-8)."""
-    if len(_CJK.findall(line)) < 4:
-        return False
+def _cjk_count(text: str) -> int:
+    return len(_NOT_CJK.sub("", text))
+
+
+def _gbk_mojibake_lines(lines: list[str]) -> list[bool]:
+    """Per line: is it UTF-8 that was decoded as GBK (re-encoding it gives valid UTF-8)?
+
+    All lines are re-encoded and re-decoded in one go: GB18030 never uses the byte 0x0A inside
+    a character and a replacement never swallows it, so the lines stay aligned.
+    """
+    joined = "\n".join(lines)
     try:
-        raw = line.encode("gb18030")
-    except UnicodeEncodeError:
-        return False
-    fixed = raw.decode("utf-8", errors="replace")
-    bad = fixed.count("\ufffd")
-    cjk = len(_CJK.findall(fixed))
-    return cjk >= 2 and bad <= max(1, len(fixed) // 20) and fixed != line
+        fixed_lines = joined.encode("gb18030").decode("utf-8", errors="replace").split("\n")
+    except UnicodeEncodeError:  # a lone surrogate somewhere: fall back to line by line
+        fixed_lines = []
+        for ln in lines:
+            try:
+                fixed_lines.append(ln.encode("gb18030").decode("utf-8", errors="replace"))
+            except UnicodeEncodeError:
+                fixed_lines.append(ln)
+    if len(fixed_lines) != len(lines):  # pragma: no cover - guarded by the comment above
+        return [False] * len(lines)
+    out = []
+    for line, fixed in zip(lines, fixed_lines, strict=True):
+        # Ordinary Chinese re-encoded as GB18030 is mostly invalid UTF-8 (many U+FFFD): that
+        # cheap test rules out nearly every line before the hanzi are counted.
+        if fixed == line or fixed.count("\ufffd") > max(1, len(fixed) // 20):
+            out.append(False)
+            continue
+        out.append(_cjk_count(line) >= 4 and _cjk_count(fixed) >= 2)
+    return out
 
 
 def mojibake(text: str) -> tuple[float, list[str]]:
@@ -291,10 +317,9 @@ def mojibake(text: str) -> tuple[float, list[str]]:
     # A garbled file is garbled throughout: an even sample of lines decides as well as all of them.
     step = max(1, len(lines) // 400)
     lines = lines[::step]
-    bad_lines = 0
-    for ln in lines:
-        if len(_LATIN1_MOJIBAKE.findall(ln)) >= 2 or _gbk_mojibake_line(ln):
-            bad_lines += 1
+    latin1 = [len(_LATIN1_MOJIBAKE.findall(ln)) >= 2 for ln in lines] if _LATIN1_MOJIBAKE.search(text) else None
+    gbk = _gbk_mojibake_lines(lines)
+    bad_lines = sum(1 for k, g in enumerate(gbk) if g or (latin1 is not None and latin1[k]))
     if bad_lines:
         notes.append(f"{bad_lines} line(s) look like UTF-8 bytes decoded as Latin-1 or GBK (e.g. 'æ', 'é”', '鍏')")
     kun = text.count("锟斤拷")

@@ -40,7 +40,12 @@ _BROKEN_NUMBER = re.compile(r"(?<=\d[.,])[ \t\r\f]*\n\s*(?=\d)")
 
 
 def _collapse(text: str) -> str:
-    return _WS.sub(" ", _BROKEN_NUMBER.sub("", text))
+    # Most text nodes are one clean run of words: test cheaply before running the regexes.
+    if "\n" in text:
+        text = _BROKEN_NUMBER.sub("", text)
+    if "\n" in text or "\t" in text or "\r" in text or "\f" in text or "  " in text:
+        text = _WS.sub(" ", text)
+    return text
 
 
 def decode_html(data: bytes, name: str = "") -> tuple[str, str, float, list[str]]:
@@ -57,6 +62,8 @@ def decode_html(data: bytes, name: str = "") -> tuple[str, str, float, list[str]
 
 def _max_depth(src: str) -> int:
     """Approximate element nesting depth from the tag stream (cheap, no tree)."""
+    if src.count("<") <= MAX_DEPTH:  # fewer tags than the limit: cannot nest deeper
+        return src.count("<")
     depth = 0
     deepest = 0
     for m in _TAG.finditer(src):
@@ -201,9 +208,9 @@ def _walk(root, b: Builder, deadline: Deadline) -> None:  # type: ignore[no-unty
         if seen % 5000 == 0:
             deadline.check(f"HTML element {seen}")
         if tag == "-text":
-            text = _collapse(node.text(deep=False))  # type: ignore[attr-defined]
-            if text.strip():
-                b.add(text, SegInfo(kind="html", paragraph=para, path=path))
+            text = node.text(deep=False)  # type: ignore[attr-defined]
+            if text and not text.isspace():  # whitespace between blocks adds nothing
+                b.add(_collapse(text), SegInfo(kind="html", paragraph=para, path=path))
             continue
         if tag in DROP or tag is None or tag.startswith("-"):
             continue

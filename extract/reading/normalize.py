@@ -55,6 +55,19 @@ def _translate_table() -> dict[int, str]:
 
 
 @cache
+def _fold_pattern() -> re.Pattern[str]:
+    """Characters `_translate_table` changes: substituting only those beats str.translate,
+    which looks every character of a long CJK text up in a dict."""
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_translate_table())) + "]")
+
+
+def fold(text: str) -> str:
+    """Apply `_translate_table` (length-preserving, one character for one)."""
+    table = _translate_table()
+    return _fold_pattern().sub(lambda m: table[ord(m.group())], text)
+
+
+@cache
 def _opencc_t2s():  # type: ignore[no-untyped-def]
     import opencc
 
@@ -62,16 +75,20 @@ def _opencc_t2s():  # type: ignore[no-untyped-def]
 
 
 _DELETE_INVISIBLE = re.compile("\r(?=\n)|[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f\u202a-\u202e]")
+# Patterns below start with a literal or a character class (never with a lookbehind) so the
+# regex engine can skip ahead to candidates; the characters to delete are group 1 or 2 when
+# the match also holds context.
 # A number broken across a line: `3137.\n51`, `1,\n234`, `3137\n.51`, `95\n%`, `3137.51\n万元`.
-_BROKEN_NUMBER = re.compile(r"(?<=\d[.,]) *\n *(?=\d)|(?<=\d) *\n *(?=\.\d|%|万元|亿元|元[^\d])")
+_BROKEN_NUMBER = re.compile(r"\d(?:[.,]( *\n *)(?=\d)|( *\n *)(?=\.\d|%|万元|亿元|元[^\d]))")
 # Letter-spaced digits before a Chinese unit/word: `2 0 2 3 年`, `1 0 个`.
-_SPACED_DIGITS = re.compile(f"(?<![\\d.,])\\d(?: \\d)+ ?(?=[{CJK}%])")
+_SPACED_DIGITS = re.compile(f"\\d(?<![\\d.,]\\d)(?: \\d)+ ?(?=[{CJK}%])")
 # Letter-spaced Chinese words (`合  计`, `盐 边 县`: every token one character) and a space
 # between a number and the unit after it (`2023 年`). A space between two multi-character
 # words (`第一部分 部门概况`) is a word boundary and stays.
 _LETTER_SPACED = re.compile(f"(?<![{CJK}])[{CJK}](?: {{1,3}}[{CJK}])+(?![{CJK}])")
-_UNIT_SPACE = re.compile("(?<=\\d) (?=[年月日个人次元万亿%家项条辆批])")
-_EDGE_SPACES = re.compile(r"(?<=\n) +| +(?=\n)|^ +| +$")
+_UNIT_SPACE = re.compile(" (?<=\\d )(?=[年月日个人次元万亿%家项条辆批])")
+_EDGE_SPACES = re.compile(r" +(?=\n)|\n( +)")  # plus the ends of the text, see _edge_space_spans
+_NOT_CJK = re.compile(f"[^{CJK}]+")
 
 
 @dataclass(slots=True)
@@ -108,9 +125,16 @@ def _delete_spans(text: str, idx: np.ndarray, spans: Iterable[tuple[int, int]]) 
 
 
 def _match_spans(pattern: re.Pattern[str], text: str) -> Iterable[tuple[int, int]]:
+    """Spans to delete: the first participating group if the pattern has groups, else the match."""
+    groups = pattern.groups
     for m in pattern.finditer(text):
-        if m.end() > m.start():
-            yield m.span()
+        if groups:
+            k = next((g for g in range(1, groups + 1) if m.start(g) >= 0), 0)
+            s, e = m.span(k)
+        else:
+            s, e = m.span()
+        if e > s:
+            yield s, e
 
 
 def _spaced_digit_spans(text: str) -> Iterable[tuple[int, int]]:
@@ -119,6 +143,19 @@ def _spaced_digit_spans(text: str) -> Iterable[tuple[int, int]]:
         for j, ch in enumerate(m.group()):
             if ch == " ":
                 yield base + j, base + j + 1
+
+
+def _edge_space_spans(text: str) -> Iterable[tuple[int, int]]:
+    """Spaces at the start or end of a line (or of the text)."""
+    lead = len(text) - len(text.lstrip(" "))
+    if lead:
+        yield 0, lead
+    for s, e in _match_spans(_EDGE_SPACES, text):
+        if s >= lead:
+            yield s, e
+    tail = len(text.rstrip(" "))
+    if tail < len(text) and tail >= lead:
+        yield tail, len(text)
 
 
 def _letter_spaced_spans(text: str) -> Iterable[tuple[int, int]]:
@@ -168,18 +205,18 @@ def normalize(raw: str, idx: np.ndarray | None = None) -> tuple[str, np.ndarray,
     if idx is None:
         idx = np.arange(len(raw), dtype=np.int64)
     text, idx = delete(raw, idx, _DELETE_INVISIBLE)
-    text = text.translate(_translate_table())
-    stats.cjk_chars = len(_CJK_RE.findall(text))
-    if stats.cjk_chars:
-        # Convert only a text that is traditional as a whole: in simplified text the few characters
-        # OpenCC would change are legitimate (乾县, 乾隆 are simplified too) and must stay as printed.
-        converted = _t2s(text, stats)
+    text = fold(text)
+    # Convert only a text that is traditional as a whole: in simplified text the few characters
+    # OpenCC would change are legitimate (乾县, 乾隆 are simplified too) and must stay as printed.
+    converted = _t2s(text, stats)
+    if converted is not text:  # hanzi are counted only when OpenCC changed something
+        stats.cjk_chars = len(_NOT_CJK.sub("", text))
         if stats.script == "traditional":
             text = converted
     text, idx = delete(text, idx, _BROKEN_NUMBER)
     text, idx = _delete_spans(text, idx, _spaced_digit_spans(text))
     text, idx = _delete_spans(text, idx, _letter_spaced_spans(text))
     text, idx = delete(text, idx, _UNIT_SPACE)
-    text, idx = delete(text, idx, _EDGE_SPACES)
+    text, idx = _delete_spans(text, idx, _edge_space_spans(text))
     assert len(text) == idx.shape[0]
     return text, idx, stats

@@ -217,3 +217,35 @@ def test_simplified_text_keeps_characters_opencc_would_change() -> None:
     from extract.reading import read_bytes
 
     assert read_bytes("乾县统计局2023年度部门决算".encode(), "a.txt").text.startswith("乾县统计局")
+
+
+def test_spaces_at_line_ends_and_text_ends_are_dropped_inside_spaces_stay() -> None:
+    doc = read_bytes("  部门概况  \n   本年支出 100万元 \n末行   ".encode())
+    assert doc.text == "部门概况\n本年支出 100万元\n末行"
+
+
+def test_number_broken_before_its_unit_or_decimal_is_rejoined_but_not_between_two_numbers() -> None:
+    doc = read_bytes("支出3137\n.51万元，占比95\n%，合计3137.51\n万元\n2023\n2024".encode())
+    assert "支出3137.51万元" in doc.text
+    assert "占比95%" in doc.text
+    assert "合计3137.51万元" in doc.text
+    assert "2023\n2024" in doc.text
+
+
+def test_digits_after_a_number_are_not_taken_as_letter_spaced() -> None:
+    doc = read_bytes("预算1.5 2 3 年".encode())
+    assert doc.text == "预算1.5 23年"
+
+
+def test_one_garbled_paragraph_in_a_long_report_is_a_warning_naming_the_lines() -> None:
+    garbled = "部门决算说明支出决算总表".encode().decode("gb18030")
+    text = REPORT * 20 + garbled + "\n"
+    doc = read_bytes(text.encode("utf-8"))
+    assert any("1 line(s) look like UTF-8 bytes decoded" in w for w in doc.warnings)
+
+
+def test_declared_utf8_html_is_trusted_without_scoring_when_the_bytes_are_valid() -> None:
+    page = "<html><head><meta charset='utf-8'></head><body><p>部门决算 ½ ℃ ☆</p></body></html>"
+    doc = read_bytes(page.encode("utf-8"))
+    assert doc.encoding == "utf-8"
+    assert doc.encoding_confidence == 0.95
