@@ -15,6 +15,7 @@ from .findings import findings
 from .identity import identify, with_region_prefix
 from .indicators import indicators
 from .line_items import line_items
+from .ocr_trust import apply_ocr_trust
 from .projects import project_name_from_title, projects
 from .region import prefixes_for, resolve
 from .tables import table_rows
@@ -106,6 +107,7 @@ def extract_text(text: str, name: str = "", doc: Any = None) -> dict:
     _restore_snippets(out, original)
     if doc is not None:
         _add_pages(out, doc)
+        apply_ocr_trust(out, doc)
     return out
 
 

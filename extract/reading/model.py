@@ -126,6 +126,11 @@ class OriginMap:
         self._boxes = boxes
 
     @property
+    def has_ocr(self) -> bool:
+        """True when some characters were read by OCR (they carry a confidence)."""
+        return any(info.ocr_confidence is not None for info in self._seg_info)
+
+    @property
     def runs(self) -> int:
         """Number of one-to-one runs (a measure of how much normalisation moved things)."""
         return int(self._norm_starts.shape[0])
@@ -182,3 +187,20 @@ class Document:
     def page_of(self, offset: int) -> int | None:
         """Page of a character, the one field most callers want from an origin."""
         return self.origin_map.origin(offset).page
+
+    def ocr_confidence(self, start: int, end: int) -> float | None:
+        """Lowest OCR confidence of the characters in [start, end); None when none was OCR'd.
+
+        A value is only as trustworthy as its worst-read character (a lost decimal point turns
+        3137.51 into 313751), so callers compare this minimum against their threshold.
+        """
+        if not self.origin_map.has_ocr:
+            return None
+        lowest: float | None = None
+        for i in range(max(start, 0), min(end, len(self.text))):
+            if self.text[i].isspace():
+                continue
+            c = self.origin_map.origin(i).ocr_confidence
+            if c is not None and (lowest is None or c < lowest):
+                lowest = c
+        return lowest

@@ -224,3 +224,59 @@ def make_xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
                     ws.write(r, c, v)
     wb.close()
     return buf.getvalue()
+
+
+CJK_FONTS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+)
+
+
+def cjk_font() -> str | None:
+    """A font that can draw Chinese (Debian: fonts-wqy-microhei, see deploy/native/install.sh)."""
+    import os
+
+    return next((f for f in CJK_FONTS if os.path.exists(f)), None)
+
+
+def make_chinese_scan(
+    lines: list[str], dpi: int = 150, size_pt: float = 11, *, rotate: float = 0.0, blur: float = 0.0,
+    speckle: float = 0.0, jpeg_quality: int = 85, seed: int = 0,
+) -> bytes:  # fmt: skip
+    """An A4 'scanned' PDF of Chinese lines: rendered, optionally degraded, saved as JPEG."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw, ImageFilter, ImageFont
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    font_path = cjk_font()
+    assert font_path, "no CJK font installed"
+    rng = random.Random(seed)
+    w, h = int(8.27 * dpi), int(11.69 * dpi)
+    img = Image.new("L", (w, h), 255)
+    draw = ImageDraw.Draw(img)
+    px = int(size_pt * dpi / 72)
+    font = ImageFont.truetype(font_path, px)
+    y = dpi
+    for line in lines:
+        draw.text((dpi, y), line, fill=0, font=font)
+        y += int(px * 1.8)
+    if rotate:
+        img = img.rotate(rotate, fillcolor=255, resample=Image.BICUBIC)
+    if blur:
+        img = img.filter(ImageFilter.GaussianBlur(blur))
+    if speckle:
+        pix = img.load()
+        for _ in range(int(w * h * speckle)):
+            pix[rng.randrange(w), rng.randrange(h)] = rng.choice((0, 255))
+    jpeg = io.BytesIO()
+    img.save(jpeg, "JPEG", quality=jpeg_quality)
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawImage(ImageReader(Image.open(io.BytesIO(jpeg.getvalue()))), 0, 0, width=595, height=842)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
