@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the native integration stack needs (make integration); idempotent and quiet.
 #   apt:  postgresql, redis-server, chromium, a CJK font (the reports are Chinese: without one the
-#         screenshots show boxes), nodejs/npm when missing
+#         screenshots show boxes and the Chinese OCR tests skip), LibreOffice (writes the legacy
+#         .doc/.xls files the reader is tested on), nodejs/npm when missing
 #   venv: var/superset — Superset 6.1.0 in its OWN venv (its dependencies clash with Airflow's)
 #   npm:  playwright-core in var/integration/node (drives Debian's /usr/bin/chromium; no browser download)
 # Nothing is started here; tests/integration starts every service on free localhost ports.
@@ -21,6 +22,7 @@ compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql
 command -v redis-server >/dev/null || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-wqy-microhei)
+command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)  # legacy .doc/.xls tests
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
