@@ -107,6 +107,9 @@ class Fingerprint:
     raw_state: str
     project_hash: str
     unchanged: bool
+    #: The dbt project differs from the one of the last build: incremental models (which fail on
+    #: a schema change) are rebuilt from scratch rather than patched.
+    project_changed: bool = False
 
 
 def _project_hash(project_dir: Path) -> str:
@@ -133,7 +136,8 @@ def build_fingerprint(settings: Settings) -> Fingerprint:
         last = con.execute("SELECT raw_state, project_hash FROM meta.builds ORDER BY built_at DESC LIMIT 1").fetchone()
         marts = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts'").fetchone()[0]
     unchanged = bool(last) and last == (raw_state, project) and marts > 0
-    return Fingerprint(raw_state, project, unchanged)
+    project_changed = bool(last) and last[1] != project
+    return Fingerprint(raw_state, project, unchanged, project_changed)
 
 
 def record_build(settings: Settings, run_id: str, fingerprint: Fingerprint) -> None:

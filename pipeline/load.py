@@ -95,7 +95,7 @@ def rows_from_record(record: dict[str, Any], run_id: str, loaded_at: datetime) -
             else (value if isinstance(value, str) else None),
             "unit_as_reported": fact.get("unit_as_reported"), "as_reported": fact.get("as_reported"),
             "span_start": start, "span_end": end, "page": fact.get("page"), "snippet": fact.get("snippet"),
-            **lineage,
+            "ocr_confidence": _num(fact.get("ocr_confidence")), **lineage,
         })
     for conflict in record.get("conflicts") or []:
         spans = conflict.get("spans") or []
@@ -116,7 +116,7 @@ def rows_from_record(record: dict[str, Any], run_id: str, loaded_at: datetime) -
             "amount": _num(item.get("amount")), "budget_amount": _num(item.get("budget_amount")),
             "completion_rate": _num(item.get("completion_rate")), "name_as_printed": item.get("name_as_printed"),
             "span_start": start, "span_end": end, "page": item.get("page"), "snippet": item.get("snippet"),
-            **lineage,
+            "ocr_confidence": _num(item.get("ocr_confidence")), **lineage,
         })
     for line_no, item in enumerate(record.get("indicators") or []):
         start, end = _span(item)
@@ -126,7 +126,7 @@ def rows_from_record(record: dict[str, Any], run_id: str, loaded_at: datetime) -
             "target_text": item.get("target_text"), "actual_text": item.get("actual_text"),
             "target_value": _num(item.get("target_value")), "actual_value": _num(item.get("actual_value")),
             "unit": item.get("unit"), "span_start": start, "span_end": end, "snippet": item.get("snippet"),
-            **lineage,
+            "ocr_confidence": _num(item.get("ocr_confidence")), **lineage,
         })
     for line_no, item in enumerate(record.get("projects") or []):
         start, end = _span(item)
@@ -135,7 +135,7 @@ def rows_from_record(record: dict[str, Any], run_id: str, loaded_at: datetime) -
             "budget_amount": _num(item.get("budget_amount")), "executed_amount": _num(item.get("executed_amount")),
             "execution_rate": _num(item.get("execution_rate")), "score": _num(item.get("score")),
             "grade": item.get("grade"), "span_start": start, "span_end": end, "snippet": item.get("snippet"),
-            **lineage,
+            "ocr_confidence": _num(item.get("ocr_confidence")), **lineage,
         })
     for kind, key in (("problem", "problems"), ("remedy", "remedies")):
         for line_no, item in enumerate(record.get(key) or []):

@@ -103,7 +103,9 @@ def step_build(settings: Settings, run_id: str) -> dict[str, Any]:
     fingerprint = build_fingerprint(settings)
     if fingerprint.unchanged:
         return {"skipped": True, "reason": "raw tables and dbt project unchanged since the last build"}
-    counts = build_warehouse(settings)
+    counts: dict[str, Any] = dict(build_warehouse(settings, full_refresh=fingerprint.project_changed))
+    if fingerprint.project_changed:
+        counts["full_refresh"] = "the dbt project changed since the last build"
     record_build(settings, run_id, fingerprint)
     return counts
 

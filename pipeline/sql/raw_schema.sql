@@ -6,9 +6,8 @@ CREATE SCHEMA IF NOT EXISTS incoming;
 CREATE SCHEMA IF NOT EXISTS raw;
 CREATE SCHEMA IF NOT EXISTS meta;
 
--- One macro per table shape, instantiated in both `incoming` and `raw`.
--- (DuckDB has no CREATE TABLE ... LIKE, so the column lists are repeated below on purpose:
---  keep the two copies identical; tests/test_raw_schema.py checks that they are.)
+-- Each shape is declared once, for `incoming`; its `raw` twin is created from it
+-- (CREATE TABLE raw.x AS SELECT * FROM incoming.x WHERE false), so the two cannot differ.
 
 CREATE TABLE IF NOT EXISTS incoming.documents (
     document_id        VARCHAR NOT NULL,
@@ -237,3 +236,15 @@ CREATE TABLE IF NOT EXISTS incoming.files (
     document_key       VARCHAR,
     repeat_of          VARCHAR            -- sha256 this file repeats byte for byte within the run
 );
+
+-- Upgrades of warehouses created by an earlier version: columns added since, appended at the end
+-- (the loader and promotion insert BY NAME, so position does not matter).
+-- 1.1: the OCR confidence of a value read from a scanned page (NULL: read from a text layer).
+ALTER TABLE incoming.facts      ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
+ALTER TABLE raw.facts           ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
+ALTER TABLE incoming.line_items ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
+ALTER TABLE raw.line_items      ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
+ALTER TABLE incoming.indicators ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
+ALTER TABLE raw.indicators      ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
+ALTER TABLE incoming.projects   ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
+ALTER TABLE raw.projects        ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;

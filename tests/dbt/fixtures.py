@@ -19,7 +19,8 @@ The default documents (numbers chosen so the expected results are known by hand)
   add up to general_budget_expenditure 3000.00 万元 (two 类 lines over 款/项 detail; one 项 line has
   no printed code and resolves by name to 2080501).
 * `FINAL_2020` — final_accounts FY2020 of the same department, name printed with a space, no
-  division code (region resolves from 四川省/攀枝花市/盐边县); 三公 4.00 万元; one line item with a
+  division code (region resolves from 四川省/攀枝花市/盐边县); its expenditure_total was read by OCR
+  (confidence 0.97); 三公 4.00 万元; one line item with a
   code that is not in the classification (2999999 → unknown member).
 * `PERF_2021` — performance_evaluation FY2021: score 93 (conflict: 93 vs 97), grade 优, 12 targets,
   three indicators (one met, one missed, one non-numeric), two projects (one printed 良 while its
@@ -79,6 +80,7 @@ def _fact(field: str, value: Any, as_reported: str | None = None, unit: str | No
         "span": extra.get("span", [100, 110]),
         "page": extra.get("page"),
         "snippet": extra.get("snippet", f"…{field} {as_reported}{unit or ''}…"),
+        **({"ocr_confidence": extra["ocr_confidence"]} if "ocr_confidence" in extra else {}),
     }
 
 
@@ -187,7 +189,7 @@ def fixture_documents() -> dict[str, dict[str, Any]]:
             published_on=None,
         ),
         facts=[
-            _fact("expenditure_total", "29000000.00", "2900.00"),
+            _fact("expenditure_total", "29000000.00", "2900.00", page=1, ocr_confidence=0.97),  # a scanned page
             _fact("expenditure_basic", "12000000.00", "1200.00"),
             _fact("expenditure_project", "17000000.00", "1700.00"),
             _fact("general_budget_expenditure", "28000000.00", "2800.00"),
@@ -386,6 +388,7 @@ def _rows(doc: Mapping[str, Any], run_id: str, loaded_at: datetime) -> dict[str,
                 f.get("page"),
                 f.get("snippet"),
                 *lineage,
+                f.get("ocr_confidence"),  # appended by the 1.1 upgrade: last column
             )
         )
     for c in doc.get("conflicts", []):
@@ -426,6 +429,7 @@ def _rows(doc: Mapping[str, Any], run_id: str, loaded_at: datetime) -> dict[str,
                 li.get("page"),
                 li.get("snippet"),
                 *lineage,
+                li.get("ocr_confidence"),
             )
         )
     for n, ind in enumerate(doc.get("indicators", []), start=1):
@@ -447,6 +451,7 @@ def _rows(doc: Mapping[str, Any], run_id: str, loaded_at: datetime) -> dict[str,
                 e,
                 ind.get("snippet"),
                 *lineage,
+                ind.get("ocr_confidence"),
             )
         )
     for n, p in enumerate(doc.get("projects", []), start=1):
@@ -465,6 +470,7 @@ def _rows(doc: Mapping[str, Any], run_id: str, loaded_at: datetime) -> dict[str,
                 e,
                 p.get("snippet"),
                 *lineage,
+                p.get("ocr_confidence"),
             )
         )
     for kind, key in (("problem", "problems"), ("remedy", "remedies")):

@@ -119,6 +119,15 @@ def test_reported_value_contract_row(con):
     ) == Decimal("0.965")
 
 
+def test_reported_value_says_which_values_were_read_by_ocr(con):
+    rows = con.execute(
+        "SELECT document_id, ocr_confidence FROM marts.fct_reported_value WHERE field = 'expenditure_total'"
+    ).fetchall()
+    by_doc = dict(rows)
+    assert by_doc[IDS["FINAL_2020"]] == pytest.approx(0.97)
+    assert by_doc[IDS["FINAL_2021"]] is None  # a text layer: no OCR confidence
+
+
 def test_every_dimension_has_its_unknown_member(con):
     for table, key in [
         ("dim_department", "department_key"),

@@ -72,6 +72,28 @@ def test_good_report_lands_in_raw_with_its_facts(settings: Settings) -> None:
     ]
 
 
+def test_ocr_confidence_of_a_value_reaches_raw(settings: Settings) -> None:
+    rec = _rec("scan.pdf", b"S")
+    rec["facts"][0]["ocr_confidence"] = 0.972
+    _stage(settings, "r1", {"scan.pdf": rec})
+    promote(settings, "r1")
+    assert dict(_query(settings, "SELECT field, ocr_confidence FROM raw.facts")) == {
+        "expenditure_total": pytest.approx(0.972), "expenditure_basic": None,
+    }
+
+
+def test_warehouse_of_an_earlier_version_gains_the_new_columns(settings: Settings) -> None:
+    """raw_schema.sql upgrades in place: a raw.facts without ocr_confidence gets it, rows kept."""
+    settings.work_db.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.work_db))
+    con.execute("CREATE SCHEMA raw; CREATE TABLE raw.facts (document_id VARCHAR, field VARCHAR)")
+    con.execute("INSERT INTO raw.facts VALUES ('d1', 'expenditure_total')")
+    con.close()
+    with writer(settings.work_db):
+        pass
+    assert _query(settings, "SELECT document_id, ocr_confidence FROM raw.facts") == [("d1", None)]
+
+
 def test_rejected_file_is_quarantined_with_its_reason_and_a_copy(settings: Settings) -> None:
     _stage(settings, "r1", {"bad.pdf": _rec("bad.pdf", b"%PDF-trunc", status="rejected",
                                              reason="truncated_pdf: no xref table")})
@@ -175,7 +197,7 @@ def test_dbt_is_skipped_when_nothing_it_reads_changed(settings: Settings, monkey
     import pipeline.steps as steps
 
     calls = []
-    monkeypatch.setattr(steps, "build_warehouse", lambda s: calls.append(1) or {"pass": 1})
+    monkeypatch.setattr(steps, "build_warehouse", lambda s, full_refresh=False: calls.append(1) or {"pass": 1})
     _stage(settings, "r1", {"a.txt": _rec("a.txt", b"A")})
     promote(settings, "r1")
     with writer(settings.work_db) as con:
@@ -186,3 +208,23 @@ def test_dbt_is_skipped_when_nothing_it_reads_changed(settings: Settings, monkey
     promote(settings, "r2")
     assert steps.step_build(settings, "b3") == {"pass": 1}
     assert len(calls) == 2
+
+
+def test_a_changed_dbt_project_rebuilds_the_marts_from_scratch(settings: Settings, monkeypatch) -> None:
+    """Incremental models fail on a schema change: after a model edit they are rebuilt whole."""
+    import pipeline.build as build
+    import pipeline.steps as steps
+
+    project = {"hash": "v1"}
+    monkeypatch.setattr(build, "_project_hash", lambda _dir: project["hash"])
+    calls: list[bool] = []
+    monkeypatch.setattr(steps, "build_warehouse", lambda s, full_refresh=False: calls.append(full_refresh) or {})
+    _stage(settings, "r1", {"a.txt": _rec("a.txt", b"A")})
+    promote(settings, "r1")
+    with writer(settings.work_db) as con:
+        con.execute("CREATE SCHEMA IF NOT EXISTS marts; CREATE TABLE IF NOT EXISTS marts.t (a INT)")
+    steps.step_build(settings, "b1")
+    project["hash"] = "v2"  # a model was edited
+    assert "full_refresh" in steps.step_build(settings, "b2")
+    steps.step_build(settings, "b3")  # nothing changed since: skipped
+    assert calls == [False, True]

@@ -134,6 +134,7 @@ select
     w.span_end,
     w.page,
     w.snippet,
+    w.ocr_confidence,
     w._run_id,
     w._loaded_at
 from with_keys as w

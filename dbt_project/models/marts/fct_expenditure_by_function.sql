@@ -51,6 +51,7 @@ select
     l.span_end,
     l.page,
     l.snippet,
+    l.ocr_confidence,
     l._run_id,
     l._loaded_at
 from lines as l

@@ -46,6 +46,7 @@ select
     i.span_start,
     i.span_end,
     i.snippet,
+    i.ocr_confidence,
     i._run_id,
     i._loaded_at
 from ind as i

@@ -32,6 +32,7 @@ select
     p.span_start,
     p.span_end,
     p.snippet,
+    p.ocr_confidence,
     p._run_id,
     p._loaded_at
 from projects as p

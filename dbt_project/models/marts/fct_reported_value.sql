@@ -45,6 +45,7 @@ select
     f.span_start,
     f.span_end,
     f.snippet,
+    f.ocr_confidence,
     f.page,
     c.label_cn                                                          as field_label_cn,
     c.label_en                                                          as field_label_en,

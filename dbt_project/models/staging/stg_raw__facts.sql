@@ -17,6 +17,7 @@ select
     span_end,
     page,
     snippet,
+    ocr_confidence,
     {{ printed_half_ulp_yuan('as_reported', 'unit_as_reported') }} as printed_half_ulp_yuan,
     _run_id,
     _loaded_at

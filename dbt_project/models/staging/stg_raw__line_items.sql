@@ -18,6 +18,7 @@ select
     span_end,
     page,
     snippet,
+    ocr_confidence,
     _run_id,
     _loaded_at
 from src

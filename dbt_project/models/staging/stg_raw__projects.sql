@@ -15,6 +15,7 @@ select
     span_start,
     span_end,
     snippet,
+    ocr_confidence,
     _run_id,
     _loaded_at
 from src
