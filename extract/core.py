@@ -12,6 +12,7 @@ from typing import Any
 
 from .facts import extract_facts
 from .findings import findings
+from .gloss import GlossView, map_spans
 from .identity import identify, with_region_prefix
 from .indicators import indicators
 from .line_items import line_items
@@ -56,7 +57,8 @@ def _sections(text: str) -> tuple[list[int], list[tuple[str, str | None]]]:
 def extract_text(text: str, name: str = "", doc: Any = None) -> dict:
     """The extraction core on normalised text. Raises NotAReport for texts that are not reports."""
     original = text
-    text = fold(text)
+    view = GlossView(fold(text))  # translations in brackets (基本支出（Basic expenditure）) read past
+    text = view.text
     ident = identify(text)
     if ident.report_type is None and ident.department_name is None:
         raise NotAReport("no report type (决算/预算/绩效自评) and no department name found in the text")
@@ -104,6 +106,7 @@ def extract_text(text: str, name: str = "", doc: Any = None) -> dict:
         "remedies": rems,
         "warnings": warnings,
     }
+    map_spans(out, view)
     _restore_snippets(out, original)
     if doc is not None:
         _add_pages(out, doc)

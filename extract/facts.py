@@ -44,8 +44,8 @@ _GRADE_PATTERNS = [
                r"[“\"「]?(优秀|良好|中等|较差|(?:优|良|中|差)(?![\u4e00-\u9fff]))"),
     # quoted after a conclusion word: 评价总体“良好” / 评价为“优”
     re.compile(r"(?:评价|评定|总体|结论|结果|绩效)\s*(?:为|是|:)?\s*[“\"「](优秀|良好|优|良|中等|中|较差|差)[”\"」]"),
-    # unquoted two-character grade right after 绩效/评价: 部门整体支出绩效良好，
-    re.compile(r"(?:绩效|评价结果|评价结论|总体评价|评价|评定)\s*(?:为|是)?\s*(优秀|良好)(?=[,。;、\s]|$)"),
+    # unquoted two-character grade right after 绩效/评价: 部门整体支出绩效良好，/ 绩效中等，/ 绩效较差。
+    re.compile(r"(?:绩效|评价结果|评价结论|总体评价|评价|评定)\s*(?:为|是)?\s*(优秀|良好|中等|较差)(?=[,。;、\s]|$)"),
     # a single-character grade only as a whole clause: 绩效评价结果为良。
     re.compile(r"(?:评价结果|评价结论|总体评价|评价等级|评定结果)\s*(?:为|是|:)\s*(优|良|中|差)(?=[,。;\s]|$)"),
 ]
@@ -118,7 +118,7 @@ def _header_unit(ctx: _Ctx, pos: int) -> str | None:
 def _is_table_number(ctx: _Ctx, start: int, end: int) -> bool:
     ls, le = ctx.lines.line_bounds(start)
     line = ctx.text[ls:le]
-    if "\t" in line:
+    if "\t" in line or _row_at(ctx, start) is not None:
         return True
     return line.strip() == ctx.text[start:end].strip()
 

@@ -25,20 +25,44 @@ _ITEM = re.compile(r"(?m)(?:^[ \t]*(?:\d{1,2}\s*[.、)）]|[(（]\d{1,2}[)）]|[
 _NONE = re.compile(r"^\s*(?:本年度|本年|今年)?\s*(?:无|没有|暂无|未发现)[^\n]{0,8}$")
 
 
-_CN_ITEM = re.compile(r"[ \t]*[(（][一二三四五六七八九十]{1,3}[)）]")
+_CN_ITEM = re.compile(r"[ \t]*[(（]([一二三四五六七八九十]{1,3})[)）]")
+_CN_NUM = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def _next_line(text: str, pos: int) -> int:
+    nl = text.find("\n", pos)
+    pos = len(text) if nl < 0 else nl + 1
+    while pos < len(text) and text[pos] == "\n":
+        pos += 1
+    return pos
 
 
 def _section(text: str, m: re.Match[str]) -> tuple[int, int]:
     start = m.end()
     first = re.compile(r"\s*").match(text, start).end()
-    if _CN_ITEM.match(text, first):
-        # items numbered like headings ((一)存在问题 → (一)… (二)…): the run of such lines
+    fm = None
+    if not _CN_ITEM.match(text, first):
+        second = _next_line(text, first)
+        fm = _CN_ITEM.match(text, second) or _CN_ITEM.match(text, _next_line(text, second))
+    if _CN_ITEM.match(text, first) or (fm and fm.group(1) == "一"):
+        # items numbered like headings ((一)存在问题 → (一)… (二)…): the run of such lines; up to
+        # two foreign lines inside the run (a page's footer, an advertisement) are passed over when
+        # the line after them goes on with the next number
         pos = first
-        while pos < len(text) and _CN_ITEM.match(text, pos):
-            nl = text.find("\n", pos)
-            pos = len(text) if nl < 0 else nl + 1
-            while pos < len(text) and text[pos] == "\n":
-                pos += 1
+        last = 0
+        while pos < len(text):
+            im = _CN_ITEM.match(text, pos)
+            if im is None:
+                after = _next_line(text, pos)
+                nm = _CN_ITEM.match(text, after)
+                if nm is None:
+                    after = _next_line(text, after)
+                    nm = _CN_ITEM.match(text, after)
+                if nm is None or _CN_NUM.get(nm.group(1)) != last + 1:
+                    break
+                pos, im = after, nm
+            last = _CN_NUM.get(im.group(1), 0)
+            pos = _next_line(text, pos)
         return start, pos
     h = _HEADING.search(text, start)
     end = h.start() if h else len(text)
@@ -57,6 +81,8 @@ def _items(text: str, start: int, end: int) -> list[dict]:
         return []
     marks = [m for m in _ITEM.finditer(text, start, end)]
     out: list[dict] = []
+    if not marks and any(_NONE.match(p) for _s, p in paras):
+        return []  # 无。 after a foreign line (a page's footer, an advertisement)
     if not marks:
         s, p = paras[0]
         lead = len(p) - len(p.lstrip())

@@ -171,11 +171,25 @@ def _header_ok(kind: str, spec: TableSpec, roles: list[str]) -> bool:
     return len(values) >= spec.extra.get("min_value_columns", 3)
 
 
+@lru_cache(maxsize=1)
+def _furniture() -> re.Pattern[str]:
+    with open(DATA / "tables.yaml", encoding="utf-8") as fh:
+        words = yaml.safe_load(fh).get("page_furniture") or []
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def is_furniture(t: str) -> bool:
+    """A web page's footer, counter, share bar or advertisement (data/tables.yaml page_furniture)."""
+    return _furniture().search(t) is not None
+
+
 def _terminator(t: str) -> bool:
     """A line that cannot be a cell of the tables read here: a sentence, a heading, a table title,
-    a header word. (A long name or a cell that is merely unexpected is not one.)"""
+    a header word, a web page's furniture. (A long name or a cell that is merely unexpected is not
+    one.)"""
     return (not plain_cell(t) or _norm(t) in _all_header_words()
-            or (len(t) > 40 and ":" in t))  # 主办:… 地址:… (a web page's footer)
+            or (len(t) > 40 and ":" in t)  # 主办:… 地址:… (a web page's footer)
+            or is_furniture(t))
 
 
 class _Reader:

@@ -31,7 +31,10 @@ _PUBLISHED = re.compile(
     r"(?:公开时间|发布时间|发布日期|公开日期|公布时间)\s*[:：]?\s*"
     r"(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})(?:\s*日|(?!\d))"
 )
-_DATE_LINE = re.compile(r"^\s*(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?\s*$")
+# a signing date alone on one of the last lines, or after the signing organisation's name when the
+# layout ran the two signature lines together (XX局2023年10月19日)
+_DATE_LINE = re.compile(rf"^\s*(?:[\u4e00-\u9fff()]{{3,40}}?{_ORG_END}\s*)?"
+                        r"(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?\s*$")
 _BAD_NAME = re.compile(r"^(?:我|本|该|县|区|市|局|各|全|度|年)|简称|报告|说明|情况|部门决算|部门预算")
 
 
@@ -65,6 +68,7 @@ class Identity:
     report_type: str | None = None
     published_on: str | None = None
     spans: dict[str, list[int]] = field(default_factory=dict)
+    department_disagreement: list[str] = field(default_factory=list)
 
 
 def _type_of(s: str) -> str | None:
@@ -148,6 +152,96 @@ def _fiscal_year_from_body(text: str, report_type: str | None) -> tuple[int | No
     return None, -1, -1
 
 
+# The department as the subject of a sentence about itself, for texts whose title and first page
+# are lost: "XX局内设3个股室", "XX局2023年度财政资金收入…", "2023年度，XX局机关运行经费支出…",
+# an annex title "XX局2023年度部门整体支出绩效自评报告". Only a sentence or line start counts
+# (not "其中，XX中心…"), and only a name that opens with a real place (the gazetteer's county or
+# prefecture, after at most a province): a short form (教育局内设…) is not a department's name.
+_BODY_NAME = re.compile(
+    r"(?:^|(?<=[\n。;]))[ \t]*(?:\d{4}\s*年度?\s*,\s*)?"
+    rf"(?P<name>[\u4e00-\u9fff]{{3,40}}?{_ORG_END})[ \t]*"
+    r"(?P<what>(?:机关)?(?:内设|下设|设有)|\d{4}\s*年|机关运行经费)",
+    re.M,
+)
+
+
+_DATED_WHAT = re.compile(r"\s*度?\s*(?:部门|单位|整体|本年|财政|收|支|预算|决算|“?三公|一般公共|机关运行|绩效)")
+
+
+def _place_opened(name: str) -> bool:
+    from .region import _PLACE_PREFIX, gazetteer
+
+    g = gazetteer()
+    m = g.county_re.search(name)
+    if m and _PLACE_PREFIX(g).fullmatch(name[: m.start()]) and len(name) > m.end():
+        return True
+    m = g.pref_re.match(name) or g.prov_re.match(name)
+    return bool(m and len(name) > m.end() + 1)
+
+
+def _body_department(text: str) -> tuple[str | None, int, list[str]]:
+    """The department named as the subject of the report's own sentences; (None, -1, names) when
+    those sentences name different organisations (a subordinate unit's, another department's)."""
+    found: list[tuple[str, int]] = []
+    for m in _BODY_NAME.finditer(text):
+        name = m.group("name")
+        if m.group("what")[:1].isdigit():
+            # a dated line must be about the report's figures or be a report title
+            tail = text[m.end("what"): m.end("what") + 16]
+            if not _DATED_WHAT.match(tail):
+                continue
+        if _bad_name(name) or not _place_opened(name):
+            continue
+        found.append((name, m.start("name")))
+    if not found:
+        return None, -1, []
+    name, pos = found[0]
+    for other, opos in found[1:]:
+        if other == name or name.endswith(other):
+            continue
+        if other.endswith(name):
+            name, pos = other, opos
+            continue
+        return None, -1, sorted({n for n, _ in found})
+    return name, pos, []
+
+
+# a year dating one of the report's own figures: at a clause start or right after the
+# department's name (…局2023年度财政资金收入), then a fact label (2023年度本年收入合计…,
+# 2023年度“三公”经费…). Not 截至2023年12月31日, not 比2022年“三公”经费….
+_DATED = re.compile(r"(?:^|(?<=[\n。;,:])|(?<=[局委办院心站所队馆会室处股社部厅]))[ \t]*(\d{4})\s*年度?\s*,?\s*", re.M)
+
+
+def _fiscal_year_from_figures(text: str) -> tuple[int | None, int, int]:
+    """The year that dates the report's figures, when at least two figures are dated and every
+    dated figure has the same year; otherwise none (a report comparing two years says neither)."""
+    from .labels import catalog
+
+    cat = catalog()
+    years: list[tuple[int, int, int]] = []
+    for m in _DATED.finditer(text):
+        y = int(m.group(1))
+        if not 1990 < y < 2100:
+            continue
+        pos = m.end()
+        # an organisation's name may stand between the year and the label (2023年度，XX局机关运行经费)
+        nm = re.match(rf"[\u4e00-\u9fff]{{2,30}}?{_ORG_END}", text[pos: pos + 32])
+        lm = cat.scanner.match(text, pos)
+        if lm is None and nm is not None:
+            lm = cat.scanner.match(text, pos + nm.end())
+        if lm is not None and cat.group_fields.get(_canon(lm.group(0))):
+            years.append((y, m.start(1), m.end(1)))
+    if len(years) >= 2 and len({y for y, _, _ in years}) == 1:
+        return years[0]
+    return None, -1, -1
+
+
+def _canon(label: str) -> str:
+    from .labels import canon
+
+    return canon(label)
+
+
 def _department_candidates(text: str, title: str | None, title_start: int) -> list[tuple[str, int]]:
     """Names found where a report names its author, in order of trust."""
     out: list[tuple[str, int]] = []
@@ -218,6 +312,8 @@ def identify(text: str) -> Identity:
         ident.report_type = _report_type_from_body(text)
     if ident.fiscal_year is None:
         y, s, e = _fiscal_year_from_body(text, ident.report_type)
+        if not y:
+            y, s, e = _fiscal_year_from_figures(text)
         if y:
             ident.fiscal_year = y
             ident.spans["fiscal_year"] = [s, e]
@@ -229,6 +325,11 @@ def identify(text: str) -> Identity:
         ident.department_name, pos = _fullest(text, cands)
         if pos >= 0:
             ident.spans["department_name"] = [pos, pos + len(ident.department_name)]
+    else:
+        name, pos, ident.department_disagreement = _body_department(text)
+        if name:
+            ident.department_name = name
+            ident.spans["department_name"] = [pos, pos + len(name)]
 
     m = _PUBLISHED.search(text)
     if m:
@@ -245,7 +346,32 @@ def identify(text: str) -> Identity:
                 day_end = off + dm.end(3) + (line[dm.end(3):].lstrip()[:1] == "日")
                 ident.spans["published_on"] = [off + dm.start(1), day_end]
             off += len(line) + 1
+        if ident.published_on is None and ident.department_name:
+            _signature_date(text, ident)
     return ident
+
+
+_DATE_ONLY = re.compile(r"^[ \t]*(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})\s*日?[ \t]*$", re.M)
+
+
+def _signature_date(text: str, ident: Identity) -> None:
+    """The signature block anywhere in the text — the department's name alone on a line, its date
+    alone on the next — when the report's own text is followed by more (the tables of a workbook's
+    other sheets). Only one such signature date: two different ones say neither."""
+    dept = ident.department_name or ""
+    found: dict[str, tuple[int, int]] = {}
+    for dm in _DATE_ONLY.finditer(text):
+        prev_end = dm.start() - 1
+        prev_start = text.rfind("\n", 0, max(0, prev_end)) + 1
+        prev = text[prev_start:max(prev_start, prev_end)].strip()
+        if len(prev) >= 3 and (prev == dept or dept.endswith(prev) or prev.endswith(dept)):
+            iso = _iso(dm.group(1), dm.group(2), dm.group(3))
+            if iso:
+                found.setdefault(iso, (dm.start(1), dm.end(3) + (text[dm.end(3):dm.end(3) + 1] == "日")))
+    if len(found) == 1:
+        (iso, span), = found.items()
+        ident.published_on = iso
+        ident.spans["published_on"] = list(span)
 
 
 def _iso(y: str, m: str, d: str) -> str | None:

@@ -119,6 +119,11 @@ def prose_line_items(text: str, planned_report: bool = False) -> list[dict]:
         item = name or None
         seg_end_m = _SEG_END.search(text, m.end(), nxt)
         seg_end = seg_end_m.start() if seg_end_m else nxt
+        if seg_end < nxt and text[seg_end] == "\n" and not text[m.end():seg_end].strip(" :："):
+            # the 项 name ends its line and its figures open the next (a wrapped PDF line)
+            nl = seg_end + 1
+            seg_end_m = _SEG_END.search(text, nl, nxt)
+            seg_end = seg_end_m.start() if seg_end_m else nxt
         start_line = chain_start
         chain_start = None
         if item is None:
@@ -215,8 +220,29 @@ def table_line_items(text: str, report_type: str | None = None, rows=None) -> li
     return items
 
 
+def _codes_from_twins(items: list[dict]) -> None:
+    """A prose line printed without its code takes the code its table row prints in the same
+    report: the one coded row with the same 项 name and the same amount, when that code agrees
+    with the prose line's 类 and 款 names. Two such rows with different codes: no code."""
+    coded: dict[str, list[dict]] = {}
+    for r in items:
+        if r["code"] and len(r["code"]) == 7 and r["amount"] is not None:
+            coded.setdefault(r["item"], []).append(r)
+    if not coded:
+        return
+    for r in items:
+        if r["code"] or r["amount"] is None or r["item"] not in coded:
+            continue
+        codes = {t["code"] for t in coded[r["item"]] if abs(t["amount"] - r["amount"]) <= 50}
+        if len(codes) == 1:
+            code = codes.pop()
+            if code_matches_names(code, r["class"], r["section"], r["item"]):
+                r["code"] = code
+
+
 def line_items(text: str, report_type: str | None = None, rows=None) -> list[dict]:
     """Prose lines and coded table rows: a line printed twice stays two rows (fields.md §5.6)."""
     planned = report_type == "budget"
-    return sorted(prose_line_items(text, planned) + table_line_items(text, report_type, rows),
-                  key=lambda r: r["span"][0])
+    items = prose_line_items(text, planned) + table_line_items(text, report_type, rows)
+    _codes_from_twins(items)
+    return sorted(items, key=lambda r: r["span"][0])

@@ -30,13 +30,16 @@ def money_factor(unit: str | None) -> int | None:
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰贰叁肆伍陆柒捌玖拾佰仟"
 
-# Arabic: 1,234.56 | 1234.56 | single digits spaced by layout ("1 0" → 10). Chinese numerals only
+# Arabic: 1,234.56 | 1234.56 | single digits spaced by layout ("1 0" → 10) | 423. 40万元. Chinese numerals only
 # directly before a unit (so that 一是/一般 never read as numbers).
 _COUNT_UNITS = "人次|人|名|个|辆|台|批次|批|家|项|次|户|套|场次|期|分"
 NUMBER_RE = re.compile(
     r"(?<![\d.])(?:"
     r"(?P<grp>\d{1,3}(?:,\d{3})+(?:\.\d+)?)"
     r"|(?P<spaced>\d(?: \d){1,6}(?![\d.]))"
+    # a decimal broken after its point by a source line break that a web page shows as a space
+    # (`423. 40万元`): only with a money unit or % right after the decimals
+    r"|(?P<brk>\d+\. \d{1,2}(?=\s*(?:亿元|万元|元|%)))"
     r"|(?P<plain>\d+(?:\.\d+)?)"
     rf"|(?<!第)(?P<cn>[{_CN_DIGITS}]+?)(?=\s*(?:{_COUNT_UNITS}|万元|亿元|元))"
     r")"

@@ -86,7 +86,200 @@ def _rechunk(cells: list[Cell], start: int, end: int, before: str = "") -> list[
     return out
 
 
+# A function-classification table printed one cell per line without TABs (copied from a web page,
+# a PDF or sheet flattened by the reader): a header run that opens with the code column
+# (科目编码 | 科目名称 | 决算数 …), then rows that each open with a 3/5/7-digit code, a name and one
+# figure per remaining header column. The code anchors every row; the table ends at the first line
+# that does not open a row (合计, a sentence). A row that opens with a code but does not fit (a
+# name wrapped onto two lines, a figure missing) means the cells drifted: the whole table is left
+# out rather than read shifted.
+_CODE_HEADER = re.compile(r"科目编码|科目代码")
+_CODE_LINE = re.compile(r"\d{3}(?:\d{2}){0,2}")
+_FIGURE_LINE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|\d+(?:\.\d+)?%?|[-—–]+")
+_NAME_LINE = re.compile(r"[^\d\t]*[\u4e00-\u9fff][^\d\t]*")
+# a PDF reader may run a long name into the figure beside it (机关事业单位基本养老保险缴费支出18.61):
+# a name never ends in a figure, so the two cells are told apart where the digits begin
+_NAME_FIGURE = re.compile(r"([^\d\t]*[\u4e00-\u9fff)）])\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)")
+
+
+def _plain_lines(text: str) -> list[tuple[str, int, int]]:
+    """Lines as (cell text, start, end); a line with one leading TAB is a cell too (a sheet's
+    one-column table), a line with TABs between cells is a row ("\t")."""
+    out = []
+    pos = 0
+    for raw in text.split("\n"):
+        body = raw.strip()
+        lead = len(raw) - len(raw.lstrip())
+        cell = "\t" not in raw or (raw.lstrip(" ").startswith("\t") and raw.count("\t") == 1)
+        out.append((body, pos + lead, pos + lead + len(body)) if cell else ("\t", pos, pos + len(raw)))
+        pos += len(raw) + 1
+    return out
+
+
+def _code_table_rows(text: str) -> list[Row]:
+    if "科目" not in text:
+        return []
+    ls = _plain_lines(text)
+    out = _code_tables_in(ls, [raw.lstrip(" ").startswith("\t") for raw in text.split("\n")])
+    # a whole table on one line, cells separated by spaces (a web page or a one-column sheet whose
+    # cells were joined): its tokens are the cells
+    for t, s0, _e in ls:
+        if len(t) > 40 and " " in t and _CODE_HEADER.match(t) and t[: t.index(" ")] in ("科目编码", "科目代码"):
+            out.extend(_code_tables_in([(m.group(0), s0 + m.start(), s0 + m.end()) for m in re.finditer(r"\S+", t)]))
+    return sorted(out, key=lambda r: r.start)
+
+
+def _code_tables_in(ls: list[tuple[str, int, int]], tabbed: list[bool] | None = None) -> list[Row]:
+    out: list[Row] = []
+    i, n = 0, len(ls)
+    while i < n:
+        t = ls[i][0]
+        # a header opening with its own TAB belongs to a TAB-flattened block (_rechunk reads it)
+        if not (t and _CODE_HEADER.fullmatch(t.replace(" ", ""))) or (tabbed is not None and tabbed[i]):
+            i += 1
+            continue
+        j = i
+        head: list[int] = []
+        while j < n:
+            if ls[j][0] == "" and j + 1 < n and head and _is_header_cell(ls[j + 1][0]):
+                j += 1  # a page break between two header cells
+            if ls[j][0] in ("", "\t") or not _is_header_cell(ls[j][0]):
+                break
+            head.append(j)
+            j += 1
+        k = len(head)
+        r = j
+        while r < n and r - j < 2 and ls[r][0] == "":
+            r += 1
+        if k < 3 or not _CODE_LINE.fullmatch(ls[r][0] if r < n else ""):
+            i = max(j, i + 1)
+            continue
+        rows = [Row([Cell(*ls[x]) for x in head], ls[i][1], ls[head[-1]][2], False)]
+        # rows are read in order from the header, each checked cell by cell; at the first row that
+        # does not fit (a figure lost at a page break, a name wrapped onto two lines) the reading
+        # stops: the rows before it stand, nothing after it is guessed
+        while r < n:
+            while r < n and ls[r][0] == "" and r + 1 < n and _CODE_LINE.fullmatch(ls[r + 1][0]):
+                r += 1  # a blank line between two rows (a page break)
+            if r >= n or not _CODE_LINE.fullmatch(ls[r][0]):
+                break
+            got = _code_row(ls, r, k)
+            if got is None:
+                break
+            cells, r = got
+            rows.append(Row([Cell(*c) for c in cells], cells[0][1], cells[-1][2], False))
+        if len(rows) > 1:
+            out.extend(rows)
+        i = max(r, j)
+    return out
+
+
+def _code_row(ls: list[tuple[str, int, int]], r: int, k: int):
+    """The row of k cells opening with the code at line r → (cells, next line), or None. In a
+    three-column table (code, name, figure: no cell may be empty, each of its own kind) a blank
+    line inside the row is a page break, not a cell."""
+    cells = [ls[r]]
+    x, n = r + 1, len(ls)
+    while len(cells) < k:
+        blanks = 0
+        while k == 3 and x < n and ls[x][0] == "" and blanks < 2:
+            x, blanks = x + 1, blanks + 1
+        if x >= n:
+            return None
+        t, s0, _e0 = ls[x]
+        m = _NAME_FIGURE.fullmatch(t) if k == 3 and len(cells) == 1 else None
+        if m:
+            cells += [(m.group(1), s0, s0 + m.end(1)), (m.group(2), s0 + m.start(2), s0 + m.end(2))]
+        else:
+            cells.append(ls[x])
+        x += 1
+    if not _NAME_LINE.fullmatch(cells[1][0]) or not all(_FIGURE_LINE.fullmatch(c[0].replace(" ", ""))
+                                                         for c in cells[2:]):
+        return None
+    # a lost figure: the next row's code taken for this row's figure (…支出 / 2080501 / 行政运行)
+    if _CODE_LINE.fullmatch(cells[-1][0]) and x < n and _NAME_LINE.fullmatch(ls[x][0]):
+        return None
+    return cells, x
+
+
+# A table whose columns are named by the row labels (项目 | 合计 | 因公出国（境）费 | … over
+# 决算数 | 16.08 | 0 | …: the 三公 table), printed one cell per line or one line of space-separated
+# cells: the header runs from 项目 to the first row label of a figure kind; each such row must then
+# hold exactly one figure per header column, read in order up to a line that is not a figure. A blank
+# line between two figures is a page break (an empty cell would leave a figure too few).
+_KIND_LABEL = re.compile(r"(?:本年|全年)?(?:决算|预算|执行|实际支出|实际)数?|年初预算数?|调整预算数?")
+_TRANSPOSED_HEAD = re.compile(r"项目|科目|项目名称")
+
+
+def _transposed_in(ls: list[tuple[str, int, int]]) -> list[Row]:
+    out: list[Row] = []
+    n = len(ls)
+    i = 0
+    while i < n:
+        if not _TRANSPOSED_HEAD.fullmatch(ls[i][0]):
+            i += 1
+            continue
+        j = i + 1
+        while (j < n and j - i <= 9 and ls[j][0] not in ("", "\t") and not _KIND_LABEL.fullmatch(ls[j][0])
+               and not _FIGURE_LINE.fullmatch(ls[j][0].replace(" ", "")) and len(ls[j][0]) <= 24):
+            j += 1
+        k = j - i
+        if k < 3 or j >= n or not _KIND_LABEL.fullmatch(ls[j][0]):
+            i += 1
+            continue
+        rows = [Row([Cell(*ls[x]) for x in range(i, j)], ls[i][1], ls[j - 1][2], False)]
+        r = j
+        while r < n and _KIND_LABEL.fullmatch(ls[r][0]):
+            cells = [ls[r]]
+            x = r + 1
+            while x < n and len(cells) < k:
+                if ls[x][0] == "" and x + 1 < n and _FIGURE_LINE.fullmatch(ls[x + 1][0].replace(" ", "")):
+                    x += 1  # a page break between two figures
+                    continue
+                if not _FIGURE_LINE.fullmatch(ls[x][0].replace(" ", "")):
+                    break
+                cells.append(ls[x])
+                x += 1
+            nxt = ls[x][0].replace(" ", "") if x < n else ""
+            if len(cells) != k or _FIGURE_LINE.fullmatch(nxt):
+                rows = rows[:1]
+                break
+            rows.append(Row([Cell(*c) for c in cells], cells[0][1], cells[-1][2], False))
+            r = x
+            while r < n and ls[r][0] == "" and r + 1 < n and _KIND_LABEL.fullmatch(ls[r + 1][0]):
+                r += 1
+        if len(rows) > 1:
+            out.extend(rows)
+        i = max(r, i + 1)
+    return out
+
+
+def _transposed_rows(text: str) -> list[Row]:
+    if "项目" not in text and "科目" not in text:
+        return []
+    ls = _plain_lines(text)
+    tabbed = [raw.lstrip(" ").startswith("\t") for raw in text.split("\n")]
+    out = [r for r in _transposed_in(ls) if not tabbed[text.count("\n", 0, r.start)]]
+    for t, s0, _e in ls:
+        if len(t) > 20 and " " in t and t.split(" ", 1)[0] in ("项目", "科目"):
+            out.extend(_transposed_in([(m.group(0), s0 + m.start(), s0 + m.end()) for m in re.finditer(r"\S+", t)]))
+    return out
+
+
 def table_rows(text: str) -> list[Row]:
+    rows = _tab_rows(text)
+    code_rows = _code_table_rows(text) + _transposed_rows(text)
+    if code_rows:
+        # a TAB-flattened block the code table already read as rows (its header cell printed
+        # without the TAB) is not kept beside them
+        covered = [(r.start, r.end) for r in code_rows]
+        rows = [r for r in rows if not (r.flattened and any(s <= r.start < e or r.start <= s < r.end
+                                                             for s, e in covered))]
+        rows = sorted(rows + code_rows, key=lambda r: r.start)
+    return rows
+
+
+def _tab_rows(text: str) -> list[Row]:
     rows: list[Row] = []
     block: list[Cell] = []
     block_start = 0

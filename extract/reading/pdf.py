@@ -248,11 +248,13 @@ def _merge_centred(lines: list[_Line]) -> list[_Line]:
 
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d+|\s*共\s*\d+\s*页)?[-—–－\s]*$")
 _LIST_START = re.compile(
-    r"^(第?[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d)|[①-⑳])"
+    r"^(第?[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])"
 )
 _NO_JOIN_END = tuple("。！!？?")
 _WEAK_END = tuple("：:；;")  # ends a clause: joined only when the line is full to the margin
 _DIGITS = re.compile(r"\d+")
+_CUT_NUMBER = re.compile(r"(?<![\d.])\d+\.$")
+_FIRST_WORD = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%]*")
 EDGE_ZONE = 0.12  # running headers/footers live in the top/bottom 12% of the page
 COL_MATCH = 3.0  # column edges of a table continued on the next page agree within this (points)
 
@@ -383,11 +385,19 @@ def _strip_edges(pages: list[_Page]) -> None:
             or (p is not text_pages[0] and _is_title_header(items[0], title, p.height))
         ):
             items = items[1:]
+        top_dropped = len(items) < len(p.items)
+        number_dropped = False
         if items and _edge_signature(items[-1], p.height) in running:
+            number_dropped = bool(_PAGE_NUMBER.match(items[-1].cells[0][0]))  # type: ignore[union-attr]
             items = items[:-1]
-        if items and _is_text(items[-1]) and _PAGE_NUMBER.match(items[-1].cells[0][0]):  # type: ignore[union-attr]
+        elif items and _is_text(items[-1]) and _PAGE_NUMBER.match(items[-1].cells[0][0]):  # type: ignore[union-attr]
             items = items[:-1]
-        if items and _is_text(items[0]) and _PAGE_NUMBER.match(items[0].cells[0][0]):  # type: ignore[union-attr]
+            number_dropped = True
+        # a page has one page number and one line is dropped at each end: a bare figure opening a
+        # page whose number is printed at its foot (or under a running header) is content — a
+        # table cell carried over (…6185974. | — 4 — on one page, 10 on the next)
+        if (not top_dropped and not number_dropped and items and _is_text(items[0])
+                and _PAGE_NUMBER.match(items[0].cells[0][0])):  # type: ignore[union-attr]
             items = items[1:]
         p.items = items
 
@@ -430,12 +440,30 @@ class _Open:
         self.slack = 1.2
 
 
+def _right_margins(pages: list[_Page]) -> dict[int, float]:
+    """The right margin of the document's text, per page width: the median right edge of the
+    pages whose text reaches it (at least three lines end at the page's right edge, or the edge
+    lies in the page's right quarter: wrapped paragraphs)."""
+    edges: dict[int, list[float]] = {}
+    for p in pages:
+        if p.ocr is not None:
+            continue
+        rights = [ln.xs[-1][1] for ln in p.items if _is_text(ln)]  # type: ignore[union-attr]
+        if not rights:
+            continue
+        right = max(rights)
+        lh = float(np.median([ln.y1 - ln.y0 for ln in p.items if _is_text(ln)]))  # type: ignore[union-attr]
+        if sum(1 for r in rights if r >= right - lh) >= 3 or right >= 0.75 * p.width:
+            edges.setdefault(round(p.width), []).append(right)
+    return {w: float(np.median(v)) for w, v in edges.items()}
+
+
 def _same_height(a: _Line, b: _Line) -> bool:
     ha, hb = a.y1 - a.y0, b.y1 - b.y0
     return abs(ha - hb) <= 0.2 * max(ha, hb, 1.0)
 
 
-def _emit_page(b: Builder, page: _Page, state: _Open) -> None:
+def _emit_page(b: Builder, page: _Page, state: _Open, margin: float = 0.0) -> None:
     """Write a page's items: wrapped paragraph lines rejoined, consecutive multi-cell lines
     collected into one table, ruled tables row by row. A table or paragraph left open by the
     previous page is continued (a repeated header row dropped); the page's last line is left
@@ -444,6 +472,12 @@ def _emit_page(b: Builder, page: _Page, state: _Open) -> None:
     lines = page.items
     text_lines = [ln for ln in lines if _is_text(ln)]
     right = max((ln.xs[-1][1] for ln in text_lines), default=0.0)  # type: ignore[union-attr]
+    if margin and text_lines:
+        # a page of short lines only (a table printed one cell per line, a list): none of them
+        # reaches the document's right margin, so none is a wrapped line
+        lh = float(np.median([ln.y1 - ln.y0 for ln in text_lines]))  # type: ignore[union-attr]
+        if right < margin - 3 * lh:
+            right = margin
     # the right margin is known when several lines reach it or it lies in the page's right quarter;
     # then a CJK line may fall short of it
     # by up to ~2 characters (Latin runs, kinsoku) and still be wrapped, else by about one
@@ -462,7 +496,11 @@ def _emit_page(b: Builder, page: _Page, state: _Open) -> None:
         state.line is not None
         and first is not None
         and _is_text(first)
-        and _continues_to(state.line, state.right, first, left, state.slack)  # type: ignore[arg-type]
+        and (
+            _continues_to(state.line, state.right, first, left, state.slack)  # type: ignore[arg-type]
+            # a number cut at its decimal point by the page break (75. | 35%): one number
+            or (_CUT_NUMBER.search(state.line.cells[0][0]) is not None and first.cells[0][0][:1].isdigit())  # type: ignore[union-attr]
+        )
     )
     if state.line is not None:  # the previous page's last line: ended here or joined
         if go_on_line:
@@ -543,6 +581,15 @@ def _continues_to(cur: _Line, right: float, nxt_line: _Line, left: float, cjk_sl
     text = cur.cells[0][0]
     nxt = nxt_line.cells[0][0]
     slack = 4.0 if nxt[:1].isascii() and nxt[:1].isalnum() else cjk_slack  # numbers wrap whole
+    # a number (or Latin word) wraps whole, with its unit and a closing mark kept beside it: the
+    # line may stop short of the margin by the width of the word that opens the next line and two
+    # characters (…日常公用经费 | 1709739.51 元。)
+    word = _FIRST_WORD.match(nxt)
+    if word and word.end() >= 4:
+        bx = nxt_line.cells[0][1]
+        w = float(np.nanmax(bx[: word.end(), 2]) - bx[0, 0]) if len(bx) >= word.end() else 0.0
+        if w > 0:
+            slack = max(slack, (w + 2.0 * lh) / lh)
     same_page = cur.y0 > nxt_line.y1 - 0.5 * lh
     # a centred heading that fills the width wraps onto a centred second line
     centred = (
@@ -557,7 +604,9 @@ def _continues_to(cur: _Line, right: float, nxt_line: _Line, left: float, cjk_sl
         and _same_height(cur, nxt_line)
         and not text.endswith(_NO_JOIN_END)
         and (not text.endswith(_WEAK_END) or (cur.xs[-1][1] >= right - 1.0 * lh and not centred))
-        and not _LIST_START.match(nxt)
+        # a line ending in a digit at the margin goes on with the digits of the next line, even
+        # when they look like a list number (…商品和服务支出244 | 3.11万元)
+        and (not _LIST_START.match(nxt) or (text[-1:].isdigit() and nxt[:1].isdigit()))
     )
 
 
@@ -602,6 +651,7 @@ def read_pdf(data: bytes, limits: ReadLimits, name: str, deadline: Deadline) -> 
     finally:
         pdf.close()
     _strip_edges(pages)
+    margins = _right_margins(pages)
     state = _Open()
     for pg in pages:
         if pg.ocr is not None:
@@ -612,7 +662,7 @@ def read_pdf(data: bytes, limits: ReadLimits, name: str, deadline: Deadline) -> 
             continue
         if not pg.items:
             continue
-        _emit_page(b, pg, state)
+        _emit_page(b, pg, state, margins.get(round(pg.width), 0.0))
     if state.line is not None:
         b.sep("\n")
     if b.length:

@@ -90,7 +90,9 @@ def test_coarse_restatement_keeps_the_precise_value():
 
 def test_unitless_ratio_only_when_it_ends_the_clause():
     assert facts("全年部门预算执行率为96。")["budget_execution_rate"]["value"] == 0.96
-    assert "budget_execution_rate" not in facts("全年部门预算执行率99. 11%。")
+    # a decimal broken after its point (a web page's line break) is one number, never a bare 99
+    assert facts("全年部门预算执行率99. 11%。")["budget_execution_rate"]["value"] == 0.9911
+    assert "budget_execution_rate" not in facts("全年部门预算执行率99. 1 1。")
 
 
 def test_preceding_year_word_does_not_swallow_a_table_number():
