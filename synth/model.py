@@ -43,6 +43,13 @@ class Block:
     doc_fields: dict[str, Any] = field(default_factory=dict)
     role: str = ""  # e.g. "title", "ad", "gloss"; informational only
 
+    def copy(self) -> Block:
+        """A copy sharing no mutable object with this block (all values are flat: str, number, None)."""
+        return Block(self.kind, self.text, [list(r) for r in self.rows], self.level,
+                     [copy.copy(m) for m in self.mentions], [dict(d) for d in self.line_items],
+                     [dict(d) for d in self.indicators], [dict(d) for d in self.projects], list(self.problems),
+                     list(self.remedies), dict(self.doc_fields), self.role)
+
     def all_text(self) -> str:
         """The block's text including table cells (for presence checks)."""
         if self.kind == "table":
@@ -64,8 +71,13 @@ class Report:
     name: str = ""
 
     def clone(self) -> Report:
-        """Deep copy, so damage never changes the undamaged original."""
-        return copy.deepcopy(self)
+        """Deep copy, so damage never changes the undamaged original.
+
+        Written out instead of copy.deepcopy (which took a third of the time of a damaged report):
+        every value below the containers is flat (str, number, None).
+        """
+        return Report(self.seed, self.report_type, dict(self.document), [b.copy() for b in self.blocks],
+                      dict(self.style), list(self.damage), self.script, self.name)
 
     @property
     def title(self) -> str:

@@ -2,7 +2,8 @@
 
 Every renderer prints the same blocks, so the same report carries the same facts in every
 format. Output is byte-identical for the same report and rng: no clocks, fixed zip
-timestamps, reportlab ``invariant=1``.
+timestamps and document dates. PDF and DOCX are written directly (synth/pdfwrite.py with the
+page layout of synth/pdflayout.py, synth/docxwrite.py); XLSX with xlsxwriter.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ import html
 import io
 import random
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from synth.docxwrite import DocxDocument
 from synth.model import Block, Report
+from synth.pdflayout import BODY, HEADINGS, Flow
+from synth.pdfwrite import PdfDocument
 from synth.textutil import to_traditional
 
 FORMATS = ("txt", "html", "xls", "xlsx", "docx", "pdf")
@@ -231,119 +234,43 @@ def render_xlsx(rep: Report, rng: random.Random, encoding: str | None = None) ->
 # DOCX
 # ---------------------------------------------------------------------------------------
 
-def _rezip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed timestamps so identical content gives identical bytes."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            dst.writestr(zi, src.read(info.filename))
-    return out.getvalue()
-
-
 def render_docx(rep: Report, rng: random.Random, encoding: str | None = None) -> Rendered:
-    import docx
-
+    """Title and Heading 1–4 paragraphs, body paragraphs and 'Table Grid' tables."""
     conv = _conv(rep)
-    d = docx.Document()
-    cp = d.core_properties
-    cp.created = FIXED_TIME
-    cp.modified = FIXED_TIME
-    cp.last_printed = FIXED_TIME
-    cp.author = ""
-    cp.last_modified_by = ""
-    cp.revision = 1
-    cp.title = conv(rep.title)
+    d = DocxDocument(title=conv(rep.title))
     for b in rep.blocks:
         if b.kind == "heading":
-            d.add_heading(conv(b.text), level=min(b.level, 4))
+            d.heading(conv(b.text), min(b.level, 4))
         elif b.kind == "para":
-            d.add_paragraph(conv(b.text))
+            d.paragraph(conv(b.text))
         else:
-            ncols = max(len(r) for r in b.rows)
-            t = d.add_table(rows=len(b.rows), cols=ncols)
-            t.style = "Table Grid"
-            for row, cells in zip(b.rows, t.rows, strict=True):
-                for cell, val in zip(cells.cells, row, strict=False):
-                    cell.text = conv(val)
-    buf = io.BytesIO()
-    d.save(buf)
-    return Rendered(_rezip(buf.getvalue()), "docx", ".docx", None, None)
+            d.table([[conv(c) for c in r] for r in b.rows])
+    return Rendered(d.to_bytes(), "docx", ".docx", None, None)
 
 
 # ---------------------------------------------------------------------------------------
 # PDF
 # ---------------------------------------------------------------------------------------
 
-_PDF_READY = False
-
-
-def _pdf_setup() -> None:
-    global _PDF_READY
-    if not _PDF_READY:
-        from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-        _PDF_READY = True
-
-
 def render_pdf(rep: Report, rng: random.Random, encoding: str | None = None) -> Rendered:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    _pdf_setup()
+    """A4 pages in STSong-Light: headings, indented paragraphs, ruled tables, page numbers."""
     conv = _conv(rep)
-    font = "STSong-Light"
-    body = ParagraphStyle("b", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK", firstLineIndent=21)
-    cellst = ParagraphStyle("c", fontName=font, fontSize=8, leading=10, wordWrap="CJK")
-    heads = {lvl: ParagraphStyle(f"h{lvl}", fontName=font, fontSize=size, leading=size * 1.5, wordWrap="CJK",
-                                 alignment=1 if lvl == 0 else 0, spaceBefore=4, spaceAfter=4)
-             for lvl, size in ((0, 18), (1, 14), (2, 12), (3, 11), (4, 11))}
     footer = rng.choice(("— {n} —", "第 {n} 页", "{n}"))
     # half of the files repeat the report title as a running header (over a rule) from page 2 on,
     # as published reports do; readers must not let it interrupt a paragraph or a table
     running = conv(rep.title) if rep.title and rng.random() < 0.5 else ""
-
-    def on_page(canvas: Any, doc: Any) -> None:
-        canvas.setFont(font, 9)
-        canvas.drawCentredString(A4[0] / 2, 12 * mm, footer.format(n=doc.page))
-        if running and doc.page > 1:
-            canvas.drawCentredString(A4[0] / 2, A4[1] - 12 * mm, running)
-            canvas.setLineWidth(0.5)
-            canvas.line(20 * mm, A4[1] - 13.5 * mm, A4[0] - 20 * mm, A4[1] - 13.5 * mm)
-
-    def esc(s: str) -> str:
-        return html.escape(conv(s), quote=False).replace("\n", "<br/>")
-
-    story: list[Any] = []
-    width = A4[0] - 40 * mm
+    doc = PdfDocument(title=conv(rep.title))
+    flow = Flow(doc, footer, running)
     for b in rep.blocks:
         if b.kind == "heading":
-            story.append(Paragraph(esc(b.text), heads[min(b.level, 4)]))
+            flow.paragraph(conv(b.text), HEADINGS[min(b.level, 4)])
         elif b.kind == "para":
-            story.append(Paragraph(esc(b.text), body))
+            flow.paragraph(conv(b.text), BODY)
         else:
-            ncols = max(len(r) for r in b.rows)
-            data = [[Paragraph(esc(c), cellst) for c in r] + [""] * (ncols - len(r)) for r in b.rows]
-            t = Table(data, colWidths=[width / ncols] * ncols, repeatRows=1)
-            t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-            story.append(Spacer(1, 4))
-            story.append(t)
-            story.append(Spacer(1, 6))
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
-                            bottomMargin=20 * mm, invariant=1, title=conv(rep.title), author="", creator="",
-                            producer="", subject="")
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return Rendered(buf.getvalue(), "pdf", ".pdf", None, {"running_header": bool(running)})
+            flow.spacer(4)
+            flow.table([[conv(c) for c in r] for r in b.rows])
+            flow.spacer(6)
+    return Rendered(doc.to_bytes(), "pdf", ".pdf", None, {"running_header": bool(running)})
 
 
 RENDERERS: dict[str, Callable[..., Rendered]] = {

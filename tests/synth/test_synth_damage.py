@@ -86,6 +86,23 @@ def test_damage_leaves_the_original_untouched() -> None:
     assert rep.text() == before
 
 
+def test_clone_is_equal_and_shares_nothing_mutable() -> None:
+    import copy
+
+    for rtype in ("final_accounts", "budget", "performance_evaluation"):
+        rep = generate_report(f"clone:{rtype}", rtype)
+        c = rep.clone()
+        assert c == copy.deepcopy(rep)
+
+        def mutable_ids(x: object) -> set[int]:
+            if isinstance(x, (str, int, float, bool)) or x is None:
+                return set()
+            inner = x.values() if isinstance(x, dict) else x if isinstance(x, list) else vars(x).values()
+            return {id(x)}.union(*(mutable_ids(v) for v in inner))
+
+        assert not mutable_ids(rep) & mutable_ids(c)
+
+
 def test_light_and_none_levels() -> None:
     assert choose_kinds("none", random.Random(0)) == []
     assert 1 <= len(choose_kinds("light", random.Random(0))) <= 2
