@@ -10,6 +10,7 @@ Every headline fact has several phrasings, so an extractor cannot learn one temp
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -510,6 +511,14 @@ def _problems_remedies(c: _Ctx, p_head: str, r_head: str) -> None:
 
 # ---- indicators and projects ---------------------------------------------------------------
 
+_PCT_TEXT = re.compile(r"^[≤≥<>]?(\d+(?:\.\d+)?)%$")
+
+
+def _printed_pct(text: str) -> float | None:
+    m = _PCT_TEXT.match(text)
+    return round(float(m.group(1)) / 100, 6) if m else None
+
+
 def _indicator_row(r: random.Random, c: _Ctx, spec: IndicatorSpec, project: str | None) -> dict[str, Any]:
     lvl1 = "满意度指标" if spec.level2.startswith("服务对象") else (
         "效益指标" if spec.level2.endswith(("效益指标", "影响指标")) else "产出指标")
@@ -537,8 +546,11 @@ def _indicator_row(r: random.Random, c: _Ctx, spec: IndicatorSpec, project: str 
         tt = r.choice((f"{c.year}年12月底前", "1-12月", f"{c.year}年内完成"))
         at = r.choice(("按期完成", f"{c.year}年12月完成", "已完成"))
         unit = None
-    else:
+    else:  # fixed wording; a printed percentage (≤1%, 0.3%) still has its value (fields.md §4)
         tt, at, unit = spec.target_text, spec.actual_text, None
+        pt, pa = _printed_pct(tt), _printed_pct(at)
+        if pt is not None and pa is not None:
+            tv, av, unit = pt, pa, "%"
     return {"project_name": project, "level1": lvl1, "level2": spec.level2, "level3": spec.level3,
             "target_text": tt, "actual_text": at, "target_value": tv, "actual_value": av, "unit": unit}
 

@@ -81,12 +81,18 @@ _DELETE_INVISIBLE = re.compile("\r(?=\n)|[\u200b-\u200f\u2060-\u2064\ufeff\u00ad
 # A number broken across a line: `3137.\n51`, `1,\n234`, `3137\n.51`, `95\n%`, `3137.51\n万元`.
 _BROKEN_NUMBER = re.compile(r"\d(?:[.,]( *\n *)(?=\d)|( *\n *)(?=\.\d|%|万元|亿元|元[^\d]))")
 # Letter-spaced digits before a Chinese unit/word: `2 0 2 3 年`, `1 0 个`.
-_SPACED_DIGITS = re.compile(f"\\d(?<![\\d.,]\\d)(?: \\d)+ ?(?=[{CJK}%])")
+# Not after a digit or a decimal point, nor after `1,` (thousands); after a clause comma it is
+# fine (`41批次,3 6 9 人次`).
+_SPACED_DIGITS = re.compile(f"\\d(?<![\\d.]\\d)(?<!\\d,\\d)(?: \\d)+ ?(?=[{CJK}%])")
 # Letter-spaced Chinese words (`合  计`, `盐 边 县`: every token one character) and a space
 # between a number and the unit after it (`2023 年`). A space between two multi-character
 # words (`第一部分 部门概况`) is a word boundary and stays.
 _LETTER_SPACED = re.compile(f"(?<![{CJK}])[{CJK}](?: {{1,3}}[{CJK}])+(?![{CJK}])")
-_UNIT_SPACE = re.compile(" (?<=\\d )(?=[年月日个人次元万亿%家项条辆批])")
+# `年末`/`年初` and `项目` after a space usually start the next cell of a flattened table row
+# (`0 年末结转和结余`, `0 项目支出`), so only a four-digit year joins them (`2023 年末`).
+_UNIT_SPACE = re.compile(
+    " (?<=\\d )(?:(?=年(?![末初])|项(?!目)|[月日个人次元万亿%家条辆批])|(?<=(?<!\\d)\\d{4} )(?=年[末初]))"
+)
 _EDGE_SPACES = re.compile(r" +(?=\n)|\n( +)")  # plus the ends of the text, see _edge_space_spans
 _NOT_CJK = re.compile(f"[^{CJK}]+")
 

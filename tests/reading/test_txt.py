@@ -249,3 +249,17 @@ def test_declared_utf8_html_is_trusted_without_scoring_when_the_bytes_are_valid(
     doc = read_bytes(page.encode("utf-8"))
     assert doc.encoding == "utf-8"
     assert doc.encoding_confidence == 0.95
+
+
+def test_spaced_digits_after_a_clause_comma_are_joined_but_not_after_a_thousands_comma() -> None:
+    assert read_bytes("接待41批次,3 6 9 人次".encode()).text == "接待41批次,369人次"
+    assert read_bytes("合计1,2 3".encode()).text == "合计1,2 3"
+
+
+def test_a_zero_cell_is_not_glued_to_the_next_cell_of_a_flattened_row() -> None:
+    assert read_bytes("上年结转 0 年末结转和结余 5".encode()).text == "上年结转 0 年末结转和结余 5"
+    assert read_bytes("基本支出 0 项目支出 12".encode()).text == "基本支出 0 项目支出 12"
+
+
+def test_a_year_before_nianmo_and_a_count_before_xiang_are_joined() -> None:
+    assert read_bytes("截至2023 年末共有车辆5 辆,共 3 项".encode()).text == "截至2023年末共有车辆5辆,共 3项"
