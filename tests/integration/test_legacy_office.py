@@ -60,22 +60,17 @@ def _items(record: dict) -> list:
     return sorted((i["class"], i["section"], i["item"], i["amount"]) for i in record["line_items"])
 
 
-def test_doc_saved_by_word97_filter_gives_the_facts_and_line_items_of_the_docx(workspace: Path, tmp_path: Path) -> None:
-    for rtype, docx, doc in _modern_and_legacy(tmp_path, "docx", "doc:MS Word 97"):
-        assert doc[:8] == bytes.fromhex("d0cf11e0a1b11ae1"), "not an OLE compound file"
-        a, b = extract_bytes(docx, f"{rtype}.docx"), extract_bytes(doc, f"{rtype}.doc")
-        assert b["format"] == "doc"
-        assert _facts(b) == _facts(a), rtype
-        assert _items(b) == _items(a), rtype
-
-
-def test_xls_saved_by_excel97_filter_gives_the_facts_and_line_items_of_the_xlsx(
-    workspace: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("modern", "legacy", "target_filter"),
+    [("docx", "doc", "doc:MS Word 97"), ("xlsx", "xls", "xls:MS Excel 97")],
+)
+def test_legacy_binary_file_gives_the_facts_and_line_items_of_its_modern_original(
+    workspace: Path, tmp_path: Path, modern: str, legacy: str, target_filter: str
 ) -> None:
-    for rtype, xlsx, xls in _modern_and_legacy(tmp_path, "xlsx", "xls:MS Excel 97"):
-        assert xls[:8] == bytes.fromhex("d0cf11e0a1b11ae1"), "not an OLE compound file"
-        a, b = extract_bytes(xlsx, f"{rtype}.xlsx"), extract_bytes(xls, f"{rtype}.xls")
-        assert b["format"] == "xls"
+    for rtype, original, old in _modern_and_legacy(tmp_path, modern, target_filter):
+        assert old[:8] == bytes.fromhex("d0cf11e0a1b11ae1"), "not an OLE compound file"
+        a, b = extract_bytes(original, f"{rtype}.{modern}"), extract_bytes(old, f"{rtype}.{legacy}")
+        assert b["format"] == legacy
         assert _facts(b) == _facts(a), rtype
         assert _items(b) == _items(a), rtype
 
