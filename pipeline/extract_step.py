@@ -84,6 +84,17 @@ def extract_entry(settings: Settings, entry: InboxFile) -> dict[str, Any]:
     return result
 
 
+def _warm_up_parent() -> None:
+    """Build the extractor's tables here once, so that every forked worker inherits them
+    instead of rebuilding them (≈ 0.3 s per worker per batch). Never fatal: cold workers work."""
+    try:
+        from extract.warmup import warm_up
+
+        warm_up()
+    except Exception as err:  # a broken warm-up must not stop extraction; the workers warm themselves
+        log.warning("extractor warm-up failed", extra={"error": f"{type(err).__name__}: {err}"})
+
+
 def run_batch(settings: Settings, run_id: str, batch_no: int) -> str:
     """Extract batch `batch_no` of the run's manifest into its landing file; return its path.
 
@@ -98,6 +109,7 @@ def run_batch(settings: Settings, run_id: str, batch_no: int) -> str:
     tmp = out.with_name(out.name + ".tmp")
     counts = {"ok": 0, "rejected": 0}
     records: dict[int, dict[str, Any]] = {}
+    _warm_up_parent()
     work = functools.partial(extract_entry, settings)
     for index, result in map_isolated(work, entries, workers=settings.extract_workers,
                                       timeout_s=settings.extract_timeout_s,
