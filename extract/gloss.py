@@ -16,7 +16,25 @@ from __future__ import annotations
 import bisect
 import re
 
-_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff”’\"」])[ \n]?\([ ]?[A-Za-z][A-Za-z '’.\-]{2,60}\)")
+# The bracket is searched first (a pattern opening with a literal lets the engine skip ahead);
+# what must precede it is checked in `_gloss_spans`.
+_GLOSS = re.compile(r"\([ ]?[A-Za-z][A-Za-z '’.\-]{2,60}\)")
+_BEFORE_GLOSS = re.compile(r"[\u4e00-\u9fff”’\"」]")
+
+
+def _gloss_spans(text: str) -> list[tuple[int, int]]:
+    """Brackets of Latin words right after a Chinese character or closing quote, with one space
+    or line break allowed between them (which goes with the gloss)."""
+    out = []
+    for m in _GLOSS.finditer(text):
+        s = m.start()
+        if not _is_gloss(m.group(0)):
+            continue
+        if s >= 2 and text[s - 1] in " \n" and _BEFORE_GLOSS.match(text, s - 2):
+            out.append((s - 1, m.end()))
+        elif s >= 1 and _BEFORE_GLOSS.match(text, s - 1):
+            out.append((s, m.end()))
+    return out
 
 
 def _is_gloss(s: str) -> bool:
@@ -31,7 +49,7 @@ class GlossView:
         self.original = text
         cut: list[tuple[int, int]] = []
         if "(" in text:
-            cut = [(m.start(), m.end()) for m in _GLOSS.finditer(text) if _is_gloss(m.group(0))]
+            cut = _gloss_spans(text)
         self.changed = bool(cut)
         if not cut:
             self.text = text

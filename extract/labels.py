@@ -75,6 +75,7 @@ _CANON = str.maketrans("", "", _QUOTES + " \t\n")
 _NEEDS_CANON = re.compile("[" + re.escape(_QUOTES) + "\\s]")
 
 
+@lru_cache(maxsize=8192)
 def canon(label: str) -> str:
     """A label as looked up: folded, without quotes and spaces."""
     label = fold(label)

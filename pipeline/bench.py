@@ -141,8 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def record(result: dict[str, Any]) -> None:
-    path = REPO_ROOT / "BENCHMARKS.md"
+def record(result: dict[str, Any], path: Path | None = None) -> None:
+    """Add the run's row to the results table of BENCHMARKS.md (created when missing)."""
+    path = path or REPO_ROOT / "BENCHMARKS.md"
     if not path.exists():
         path.write_text(
             "# Benchmarks\n\n`make bench` results (the last JSON line of each run).\n\n"
@@ -152,14 +153,20 @@ def record(result: dict[str, Any]) -> None:
             encoding="utf-8",
         )
     r = result
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(
-            f"| {r['date']} | {r['machine']} | {r['docs']} | {r['seconds_end_to_end']} | {r['extract']} | {r['load']} "
-            f"| {r['gate']} | {r['dbt']} | {r['publish']} | {r['extract_docs_per_second_per_core']} | "
-            f"{r['reference_seconds']} | {r['ratio_to_reference']} | {r['noop_rerun_seconds']} | "
-            f"{r['incremental_100_seconds']} | {r['peak_rss_mb']} |\n"
-        )
-
+    row = (
+        f"| {r['date']} | {r['machine']} | {r['docs']} | {r['seconds_end_to_end']} | {r['extract']} | {r['load']} "
+        f"| {r['gate']} | {r['dbt']} | {r['publish']} | {r['extract_docs_per_second_per_core']} | "
+        f"{r['reference_seconds']} | {r['ratio_to_reference']} | {r['noop_rerun_seconds']} | "
+        f"{r['incremental_100_seconds']} | {r['peak_rss_mb']} |"
+    )
+    # The row goes at the end of the results table (the file's first table), not after the prose below it.
+    lines = path.read_text(encoding="utf-8").split("\n")
+    header = next(i for i, line in enumerate(lines) if line.startswith("| date |"))
+    end = header
+    while end + 1 < len(lines) and lines[end + 1].startswith("|"):
+        end += 1
+    lines.insert(end + 1, row)
+    path.write_text("\n".join(lines), encoding="utf-8")
 
 if __name__ == "__main__":
     sys.exit(main())
