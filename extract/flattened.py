@@ -31,6 +31,7 @@ from functools import lru_cache
 import yaml
 
 from .numbers import DATA
+from .textutil import per_text
 
 _BRACKETS = re.compile(r"[(（][^()（）]*[)）]")
 _HEADING = re.compile(
@@ -93,6 +94,7 @@ def _norm(t: str) -> str:
     return _BRACKETS.sub("", t).replace(" ", "").replace("\u3000", "").rstrip(":：")
 
 
+@per_text
 def lines(text: str) -> list[Line]:
     out: list[Line] = []
     pos = 0

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .numbers import units
+from .textutil import per_text
 
 _HEADER_UNIT = [re.compile(p) for p in units()["header_patterns"]]
 
@@ -102,6 +103,7 @@ _NAME_LINE = re.compile(r"[^\d\t]*[\u4e00-\u9fff][^\d\t]*")
 _NAME_FIGURE = re.compile(r"([^\d\t]*[\u4e00-\u9fff)）])\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)")
 
 
+@per_text
 def _plain_lines(text: str) -> list[tuple[str, int, int]]:
     """Lines as (cell text, start, end); a line with one leading TAB is a cell too (a sheet's
     one-column table), a line with TABs between cells is a row ("\t")."""

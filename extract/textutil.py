@@ -114,3 +114,24 @@ _CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 def squeeze(s: str) -> str:
     """Remove layout whitespace inside Chinese names (PDF line breaks, table padding)."""
     return _CJK_SPACE.sub("", s.strip())
+
+
+def per_text(fn):  # type: ignore[no-untyped-def]
+    """Remember `fn(text)` for the last text object it was called with.
+
+    Several extractors split the same document text into lines; the text is one object for
+    the whole extraction, so identity (not equality, which would compare 30 k characters) is
+    the key, and holding the last text keeps its id from being reused. Results are shared:
+    callers must treat them as read-only.
+    """
+    last: list = [None, None]
+
+    def wrapper(text: str):  # type: ignore[no-untyped-def]
+        if last[0] is not text:
+            last[1] = fn(text)
+            last[0] = text
+        return last[1]
+
+    wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
+    wrapper.__doc__ = fn.__doc__
+    return wrapper

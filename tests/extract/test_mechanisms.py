@@ -268,3 +268,13 @@ def test_a_title_naming_only_this_bureau_gives_no_department() -> None:
 
     out = extract_text("2019年度本局部门决算\n一、收入支出决算总体情况说明\n本年支出合计100万元。")
     assert out["document"].get("department_name") is None
+
+
+def test_lines_of_the_same_text_are_split_once_and_a_new_text_is_split_again() -> None:
+    from extract.flattened import lines
+
+    text = "项目\n金额\n100"
+    first = lines(text)
+    assert lines(text) is first
+    other = "".join(["项目\n金额\n", "200"])
+    assert [ln.text for ln in lines(other)] == ["项目", "金额", "200"]
