@@ -55,3 +55,13 @@
         order by _loaded_at desc
     ) = 1
 {%- endmacro %}
+
+
+{#- The latest current report of one type per (department, fiscal year): the one loaded last
+    (document_id breaks ties), so a department counts once per year in county-level marts. -#}
+{% macro latest_report_per_department_year(relation, report_type) -%}
+    select *
+    from {{ relation }}
+    where report_type = '{{ report_type }}'
+    qualify row_number() over (partition by department_key, fiscal_year order by _loaded_at desc, document_id) = 1
+{%- endmacro %}

@@ -4,19 +4,14 @@
     incremental_strategy='delete+insert',
     on_schema_change='fail',
     post_hook=[
-        "delete from {{ this }} as t where not exists (select 1 from {{ ref('stg_raw__line_items') }} as s where s.document_id = t.document_id and s._run_id = t._run_id)"
+        "{{ drop_stale_loads(ref('stg_raw__line_items')) }}"
     ]
 ) }}
 -- One row per printed spending-by-function line (类/款/项) with resolved function class keys.
 -- Sum `amount` over rows with counts_toward_total to get a document's total without double counting.
 with lines as (
     select * from {{ ref('int_line_items_resolved') }} as l
-    {% if is_incremental() %}
-    where not exists (
-        select 1 from {{ this }} as t
-        where t.document_id = l.document_id and t._run_id = l._run_id
-    )
-    {% endif %}
+    {{ only_new_loads('l') }}
 ),
 
 docs as (

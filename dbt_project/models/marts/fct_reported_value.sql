@@ -4,7 +4,7 @@
     incremental_strategy='delete+insert',
     on_schema_change='fail',
     post_hook=[
-        "delete from {{ this }} as t where not exists (select 1 from {{ ref('stg_raw__facts') }} as s where s.document_id = t.document_id and s._run_id = t._run_id)"
+        "{{ drop_stale_loads(ref('stg_raw__facts')) }}"
     ]
 ) }}
 -- One row per (document, scalar field): the value as extracted with its provenance. Contract table.
@@ -13,12 +13,7 @@
 -- ends equal to a full refresh.
 with facts as (
     select * from {{ ref('stg_raw__facts') }} as f
-    {% if is_incremental() %}
-    where not exists (
-        select 1 from {{ this }} as t
-        where t.document_id = f.document_id and t._run_id = f._run_id
-    )
-    {% endif %}
+    {{ only_new_loads('f') }}
 ),
 
 catalog as (

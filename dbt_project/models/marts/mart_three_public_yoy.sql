@@ -8,17 +8,11 @@ with fin as (
 ),
 
 executed as (
-    select *
-    from fin
-    where report_type = 'final_accounts'
-    qualify row_number() over (partition by department_key, fiscal_year order by _loaded_at desc, document_id) = 1
+    {{ latest_report_per_department_year('fin', 'final_accounts') }}
 ),
 
 planned as (
-    select *
-    from fin
-    where report_type = 'budget'
-    qualify row_number() over (partition by department_key, fiscal_year order by _loaded_at desc, document_id) = 1
+    {{ latest_report_per_department_year('fin', 'budget') }}
 ),
 
 years as (
