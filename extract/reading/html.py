@@ -62,8 +62,9 @@ def decode_html(data: bytes, name: str = "") -> tuple[str, str, float, list[str]
 
 def _max_depth(src: str) -> int:
     """Approximate element nesting depth from the tag stream (cheap, no tree)."""
-    if src.count("<") <= MAX_DEPTH:  # fewer tags than the limit: cannot nest deeper
-        return src.count("<")
+    tags = src.count("<")
+    if tags <= MAX_DEPTH:  # fewer tags than the limit: cannot nest deeper
+        return tags
     depth = 0
     deepest = 0
     for m in _TAG.finditer(src):

@@ -103,7 +103,7 @@ class OriginMap:
     bytes per raw char for PDFs, where every character keeps its own box.
     """
 
-    __slots__ = ("_boxes", "_norm_starts", "_raw_starts", "_seg_info", "_seg_starts", "length")
+    __slots__ = ("_boxes", "_norm_starts", "_raw_starts", "_seg_info", "_seg_starts", "has_ocr", "length")
 
     def __init__(
         self,
@@ -124,11 +124,8 @@ class OriginMap:
         self._seg_starts = seg_starts.astype(np.int64)
         self._seg_info = seg_info
         self._boxes = boxes
-
-    @property
-    def has_ocr(self) -> bool:
-        """True when some characters were read by OCR (they carry a confidence)."""
-        return any(info.ocr_confidence is not None for info in self._seg_info)
+        #: True when some characters were read by OCR (they carry a confidence).
+        self.has_ocr = any(info.ocr_confidence is not None for info in seg_info)
 
     @property
     def runs(self) -> int:
