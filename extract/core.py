@@ -20,7 +20,7 @@ from .ocr_trust import apply_ocr_trust
 from .projects import project_name_from_title, projects
 from .region import prefixes_for, resolve
 from .tables import table_rows
-from .textutil import fold
+from .textutil import finditer_near, fold
 
 _TITLE_LINE = re.compile(r"[ \t]*([^\n\t]{4,60}?(?:绩效自评报告|绩效评价报告|自评报告|项目绩效目标完成情况表))[ \t]*$")
 _ANNEX = re.compile(r"(?m)^[ \t]*(?:第[一二三四五六七八九十]+部分\s*附件|附件\s*\d{0,2})[ \t]*$")
@@ -57,7 +57,9 @@ def _sections(text: str) -> tuple[list[int], list[tuple[str, str | None]]]:
 def extract_text(text: str, name: str = "", doc: Any = None) -> dict:
     """The extraction core on normalised text. Raises NotAReport for texts that are not reports."""
     original = text
-    view = GlossView(fold(text))  # translations in brackets (基本支出（Basic expenditure）) read past
+    # the reader has folded its text already (NFKC, a superset of `fold`); a text given directly
+    # may not have been
+    view = GlossView(text if doc is not None else fold(text))  # 基本支出（Basic expenditure）: read past
     text = view.text
     ident = identify(text)
     if ident.report_type is None and ident.department_name is None:
@@ -75,7 +77,7 @@ def extract_text(text: str, name: str = "", doc: Any = None) -> dict:
     def scope_at(pos: int) -> tuple[str, str | None]:
         return kinds[bisect_right(starts, pos) - 1]
 
-    am = _ANNEX.search(text)
+    am = next(finditer_near(_ANNEX, text, ("附件",), "第一二三四五六七八九十部分"), None)
     rows = table_rows(text)
     fr = extract_facts(text, ident.report_type, ident.fiscal_year, scope_at, am.start() if am else None,
                        ident.department_name, rows)
@@ -132,6 +134,12 @@ def _restore_snippets(out: dict, original: str) -> None:
 def _add_pages(out: dict, doc: Any) -> None:
     origin = getattr(doc, "origin", None)
     if origin is None:
+        return
+    origin_map = getattr(doc, "origin_map", None)
+    if origin_map is not None and not origin_map.has_pages:  # text, HTML: no page to look up
+        for key in ("facts", "line_items", "indicators", "projects"):
+            for row in out[key]:
+                row["page"] = None
         return
     for key in ("facts", "line_items", "indicators", "projects"):
         for row in out[key]:

@@ -25,10 +25,9 @@ from .columns import EXECUTED, PLANNED, column_kind, header_above
 from .labels import Catalog, FieldSpec, catalog, label_matches
 from .numbers import NUMBER_RE, money_factor, ratio, to_num, tolerance, unit_after, units, yuan
 from .tables import Row, table_rows
-from .textutil import LineIndex, period_start, sentence_start, snippet
+from .textutil import LineIndex, period_start, sentence_start, snippet, years_before_nian
 
 _YEAR_AFTER = re.compile(r"[ \u3000]*(?:年|月|日|号|季度|周岁|个月|月份)")
-_YEAR_IN = re.compile(r"(\d{4})\s*年")
 _CLAUSE_STOP = re.compile(r"[。;\n!?]|,(?!\d{3})")
 _CLAUSE_END_AFTER = re.compile(r"[ \u3000]*(?:[。;；,，\n]|$)")
 _ZERO_AFTER = re.compile(r"\s*(?:支出|费用)?\s*(?:均)?(?:为|是)\s*零(?=[,。;\s]|$)")
@@ -49,6 +48,9 @@ _GRADE_PATTERNS = [
     # a single-character grade only as a whole clause: 绩效评价结果为良。
     re.compile(r"(?:评价结果|评价结论|总体评价|评价等级|评定结果)\s*(?:为|是|:)\s*(优|良|中|差)(?=[,。;\s]|$)"),
 ]
+# Words each grade pattern cannot match without: a text lacking all of them skips the scan
+# (most final-accounts reports name no grade at all).
+_GRADE_NEEDS = [("等级", "等次"), ("“", '"', "「"), ("优秀", "良好", "中等", "较差"), ("评价", "评定结果")]
 _HEADER_UNIT = [re.compile(p) for p in units()["header_patterns"]]
 
 
@@ -140,7 +142,7 @@ def _other_year(ctx: _Ctx, sent_start: int, label_start: int) -> int | None:
     if ctx.fiscal_year is None:
         return None
     if ctx.years is None:
-        ctx.years = [(m.start(), int(m.group(1))) for m in _YEAR_IN.finditer(ctx.text)]
+        ctx.years = years_before_nian(ctx.text)
         ctx.year_pos = [p for p, _ in ctx.years]
     i = bisect.bisect_left(ctx.year_pos, label_start) - 1
     year = ctx.years[i][1] if i >= 0 and ctx.years[i][0] >= sent_start else None
@@ -452,20 +454,20 @@ def _candidates_for_label(ctx: _Ctx, idx: int) -> None:
     if not fields or idx in ctx.parallel_skip:
         return
     specs = [cat.fields[f] for f in fields]
-    sent_start = sentence_start(text, ls)
-    per_start = period_start(text, ls)
     nxt = ctx.labels[idx + 1][0] if idx + 1 < len(ctx.labels) else len(text)
     # a label that itself says planned (收入预算总计, 政府采购预算总额): a plan, not an executed figure
     planned_label = bool(cat.sentence_budget_re.search(text, ls, le))
 
-    # words mean numbers: 无…支出 / 未发生… / …费为零
-    zs = _zero_phrase(ctx, ls, le, sent_start) if idx not in ctx.forced else None
+    # words mean numbers: 无…支出 / 未发生… / …费为零 (the negation looks 8 characters back, so
+    # the sentence start matters only that far)
+    zs = _zero_phrase(ctx, ls, le, sentence_start(text, ls, 8)) if idx not in ctx.forced else None
     zm = _ZERO_AFTER.match(text, le) if zs is None and idx not in ctx.forced else None
     if zm is not None:
         zs = ls
     if zs is not None:
         if planned_label and ctx.report_type != "budget":
             return
+        per_start = period_start(text, ls)
         for spec in specs:
             if spec.kind == "money" and not _other_year(ctx, per_start, ls):
                 ze = zm.end() if zm is not None else le
@@ -492,6 +494,8 @@ def _candidates_for_label(ctx: _Ctx, idx: int) -> None:
             found = _value_window_number(ctx, ls, le, nxt)
     if found is None:
         return
+    sent_start = sentence_start(text, ls)
+    per_start = period_start(text, ls)
     n, unit, uend = found
     gap = text[gap_from:n.start]
     if len(gap.strip()) > 20 or (idx not in ctx.forced and "分别" in gap):
@@ -618,7 +622,9 @@ def _grades(ctx: _Ctx) -> None:
     spec = ctx.cat.fields["performance_grade"]
     words = spec.grade_words
     seen: set[int] = set()
-    for rx in _GRADE_PATTERNS:
+    for rx, needs in zip(_GRADE_PATTERNS, _GRADE_NEEDS, strict=True):
+        if not any(w in ctx.text for w in needs):
+            continue
         for m in rx.finditer(ctx.text):
             if m.start(1) in seen:
                 continue

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .textutil import finditer_near
+
 _NUM = r"(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.]|\d{1,2}\s*[、.])?"
 _PROB = re.compile(rf"(?m)^[ \t]*{_NUM}\s*(?:存在的?主要问题|存在的?问题|主要问题|问题及原因)\s*[。:]?[ \t]*")
 _REM = re.compile(
@@ -16,6 +18,11 @@ _REM = re.compile(
     r"|下一步工作打算|相关建议|意见建议|改进意见)"
     r"\s*[。:]?[ \t]*"
 )
+# what a _PROB/_REM heading holds besides white space and digits: numbering, the keywords, 。/:
+_NUMBERING = "()（）、.一二三四五六七八九十。:"
+_PROB_NEAR = (("问题",), _NUMBERING + "存在的主要问题及原因")
+_REM_NEAR = (("措施", "建议", "整改情况", "工作打算", "改进意见"),
+             _NUMBERING + "下一步改进措施建议整改情况工作打算相关意见")
 _HEADING = re.compile(
     r"(?m)^[ \t]*(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.]"
     r"|第[一二三四五六七八九十]+部分|附件|附表|附:)"
@@ -102,8 +109,8 @@ def _items(text: str, start: int, end: int) -> list[dict]:
 def findings(text: str) -> tuple[list[dict], list[dict]]:
     problems: list[dict] = []
     remedies: list[dict] = []
-    for rx, sink, other in ((_PROB, problems, _REM), (_REM, remedies, _PROB)):
-        for m in rx.finditer(text):
+    for rx, near, sink, other in ((_PROB, _PROB_NEAR, problems, _REM), (_REM, _REM_NEAR, remedies, _PROB)):
+        for m in finditer_near(rx, text, *near):
             line_end = text.find("\n", m.start())
             line = text[m.start(): line_end if line_end >= 0 else len(text)]
             if other.search(line) or re.search(r"问题.*(?:措施|建议|整改|改进)", line):

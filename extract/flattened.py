@@ -45,7 +45,7 @@ _MAX_CELL = 80
 _FREE = ("note", "weight", "score")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     text: str  # the cell as printed, leading TAB and spaces removed
     start: int
@@ -97,14 +97,14 @@ def _norm(t: str) -> str:
 @per_text
 def lines(text: str) -> list[Line]:
     out: list[Line] = []
+    append = out.append
     pos = 0
     for raw in text.split("\n"):
-        off = pos
-        pos += len(raw) + 1
         body = raw.lstrip("\t ")
-        lead = len(raw) - len(body)
+        s = pos + len(raw) - len(body)
         body = body.rstrip()
-        out.append(Line(body, off + lead, off + lead + len(body), "\t" not in body))
+        append(Line(body, s, s + len(body), "\t" not in body))
+        pos += len(raw) + 1
     return out
 
 

@@ -21,6 +21,7 @@ _TITLE_NAME = re.compile(
     rf"^\s*(?:\d{{4}}\s*年度?)?\s*(?P<name>[\u4e00-\u9fff（）()]{{2,40}}?{_ORG_END})\s*"
     r"(?:\d{4}\s*年度?)?\s*(?:部门|单位|本级|整体|预算|决算|绩效|关于|$)"
 )
+_ORG_LAST = frozenset(w[-1] for w in _ORG_END[3:-1].split("|"))  # last characters of _ORG_END's words
 _ORG_LINE = re.compile(rf"^\s*(?P<name>[\u4e00-\u9fff（）()]{{3,40}}?{_ORG_END})\s*$")
 _ABBR = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{3,40}}?{_ORG_END})\s*[(（]\s*(?:以下)?简称")
 _UNIT_CELL = re.compile(
@@ -285,7 +286,8 @@ def _department_candidates(text: str, title: str | None, title_start: int) -> li
     lines = text.split("\n")
     pos = 0
     for i, line in enumerate(lines):
-        if 3 <= len(line.strip()) <= 40:
+        # (a line that does not end in an organisation word cannot match: skip the regex)
+        if 3 <= len(line.strip()) <= 40 and line.rstrip()[-1] in _ORG_LAST:
             m = _ORG_LINE.match(line)
             if m and not _bad_name(m.group("name")):
                 nxt = next((x for x in lines[i + 1 : i + 3] if x.strip()), "")

@@ -105,17 +105,19 @@ def _trie_pattern(labels: list[str]) -> str:
     depth of the trie instead of the number of labels.
     """
     trie: dict = {}
-    for lab in labels:
+    opening = "".join(sorted({lab[0] for lab in labels if lab and lab[0] in _QUOTES}))
+    for variant in (v for lab in labels for v in _opening_variants(lab, opening)):
         node = trie
-        for ch in lab:
-            key = "Q" if ch in _QUOTES else ("S" if ch.isspace() else ch)
+        for i, ch in enumerate(variant):
+            # an optional quote inside a label; at the start the variants spell it out
+            key = ("Q" if i else ch) if ch in _QUOTES else ("S" if ch.isspace() else ch)
             node = node.setdefault(key, {})
         node[""] = {}
 
     def emit(node: dict) -> str:
         alts = []
         end = "" in node
-        for key in sorted((k for k in node if k), key=lambda k: -_depth(node[k])):
+        for key in _alternative_order(node):
             tok = f"[{re.escape(_QUOTES)}]?" if key == "Q" else (r"\s*" if key == "S" else re.escape(key))
             alts.append(tok + emit(node[key]))
         if not alts:
@@ -125,6 +127,53 @@ def _trie_pattern(labels: list[str]) -> str:
         return f"(?:{body})?" if end else body
 
     return emit(trie)
+
+
+def _opening_variants(label: str, opening: str) -> list[str]:
+    """An optional opening quote spelled out (“三公”经费 and 三公”经费; `opening` holds the quotes
+    labels open with): every alternative of the scanner then opens with a literal character,
+    which lets the regex engine skip to the positions where one of them stands instead of
+    trying every position."""
+    if not label or label[0] not in _QUOTES:
+        return [label]
+    rest = _opening_variants(label[1:], opening)
+    return [q + r for q in opening for r in rest] + rest
+
+
+# Characters that open labels, most frequent in report text first (counted over the sample
+# reports and 200 generated ones). The engine tries a trie node's alternatives in order, so trying
+# 支 and 预 before 综 and 附 saves most of the failed attempts; only speed depends on this order.
+_FREQUENT_FIRST = "支预年公政项本行收部一财经人资基共其事三工运绩机保总评车上国实自社整对接在日因编得当核综现附商外最"
+_RANK = {ch: i for i, ch in enumerate(_FREQUENT_FIRST)}
+
+
+def _reachable(node: dict) -> set[str]:
+    """Characters a node's alternatives can start with (through optional quotes and spaces)."""
+    out: set[str] = set()
+    for key, child in node.items():
+        if key == "Q":
+            out.update(_QUOTES)
+            out |= _reachable(child)
+        elif key == "S":
+            out.update(" \t\n\u3000")
+            out |= _reachable(child)
+        elif key:
+            out.add(key)
+    return out
+
+
+def _alternative_order(node: dict) -> list[str]:
+    """Deepest first (a longer label wins), except that literal keys no optional quote or space
+    alternative can compete with go first in order of frequency: at a position only one of them
+    can match, so their order changes nothing but the time spent on failed attempts."""
+    keys = sorted((k for k in node if k), key=lambda k: -_depth(node[k]))
+    contested: set[str] = set()
+    for k in keys:
+        if k in ("Q", "S"):
+            contested |= _reachable(node[k])
+    free = [k for k in keys if k not in ("Q", "S") and k not in contested and k not in _QUOTES]
+    free.sort(key=lambda k: _RANK.get(k, len(_RANK)))
+    return free + [k for k in keys if k not in free]
 
 
 def _depth(node: dict) -> int:
@@ -164,19 +213,11 @@ def catalog() -> Catalog:
             by_label.setdefault(lab, []).append(f.name)
     for lab in raw.get("_distractors", []):
         by_label.setdefault(lab, [])
-    # one alternation without groups (named groups defeat the regex engine's prefix scan), behind
-    # a lookahead on the possible first characters; the matched text, without quotes and spaces,
-    # finds the fields again
+    # one alternation without groups (named groups defeat the regex engine's prefix scan) whose
+    # alternatives all open with a literal character; the matched text, without quotes and
+    # spaces, finds the fields again
     literal = sorted(by_label, key=len, reverse=True)
-    first: set[str] = set()
-    for lab in literal:
-        f = fold(lab)
-        first.add(f[0])
-        stripped = f.lstrip(_QUOTES)
-        if stripped:
-            first.add(stripped[0])
-    head = "(?=[" + re.escape("".join(sorted(first))) + "])"
-    scanner = re.compile(head + _trie_pattern([fold(lab) for lab in literal]))
+    scanner = re.compile(_trie_pattern([fold(lab) for lab in literal]))
     group_fields: dict[str, list[str]] = {canon(lab): fs for lab, fs in by_label.items()}
     label_of_group: dict[str, str] = {canon(lab): lab for lab in by_label}
     regex_parts = []

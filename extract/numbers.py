@@ -34,7 +34,9 @@ _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰贰叁肆
 # directly before a unit (so that 一是/一般 never read as numbers).
 _COUNT_UNITS = "人次|人|名|个|辆|台|批次|批|家|项|次|户|套|场次|期|分"
 NUMBER_RE = re.compile(
-    r"(?<![\d.])(?:"
+    # the look-ahead on the first character comes first: the engine then tries the alternatives
+    # only where a number can start, not at every position of a window
+    rf"(?=[\d{_CN_DIGITS}])(?<![\d.])(?:"
     r"(?P<grp>\d{1,3}(?:,\d{3})+(?:\.\d+)?)"
     r"|(?P<spaced>\d(?: \d){1,6}(?![\d.]))"
     # a decimal broken after its point by a source line break that a web page shows as a space

@@ -107,14 +107,18 @@ _NAME_FIGURE = re.compile(r"([^\d\t]*[\u4e00-\u9fff)）])\s*(\d{1,3}(?:,\d{3})+(
 def _plain_lines(text: str) -> list[tuple[str, int, int]]:
     """Lines as (cell text, start, end); a line with one leading TAB is a cell too (a sheet's
     one-column table), a line with TABs between cells is a row ("\t")."""
-    out = []
+    out: list[tuple[str, int, int]] = []
+    append = out.append
     pos = 0
     for raw in text.split("\n"):
-        body = raw.strip()
-        lead = len(raw) - len(raw.lstrip())
-        cell = "\t" not in raw or (raw.lstrip(" ").startswith("\t") and raw.count("\t") == 1)
-        out.append((body, pos + lead, pos + lead + len(body)) if cell else ("\t", pos, pos + len(raw)))
-        pos += len(raw) + 1
+        n = len(raw)
+        if "\t" not in raw or (raw.count("\t") == 1 and raw.lstrip(" ").startswith("\t")):
+            body = raw.strip()
+            s = pos + n - len(raw.lstrip())
+            append((body, s, s + len(body)))
+        else:
+            append(("\t", pos, pos + n))
+        pos += n + 1
     return out
 
 
@@ -210,7 +214,7 @@ def _code_row(ls: list[tuple[str, int, int]], r: int, k: int):
 # hold exactly one figure per header column, read in order up to a line that is not a figure. A blank
 # line between two figures is a page break (an empty cell would leave a figure too few).
 _KIND_LABEL = re.compile(r"(?:本年|全年)?(?:决算|预算|执行|实际支出|实际)数?|年初预算数?|调整预算数?")
-_TRANSPOSED_HEAD = re.compile(r"项目|科目|项目名称")
+_TRANSPOSED_HEAD = frozenset(("项目", "科目", "项目名称"))  # a whole line
 
 
 def _transposed_in(ls: list[tuple[str, int, int]]) -> list[Row]:
@@ -218,7 +222,7 @@ def _transposed_in(ls: list[tuple[str, int, int]]) -> list[Row]:
     n = len(ls)
     i = 0
     while i < n:
-        if not _TRANSPOSED_HEAD.fullmatch(ls[i][0]):
+        if ls[i][0] not in _TRANSPOSED_HEAD:
             i += 1
             continue
         j = i + 1

@@ -46,6 +46,67 @@ PERIOD_END = re.compile(r"[。!！?？\n]")
 CLAUSE_END = re.compile(r"[。;；,，!！?？\n]")
 
 
+def years_before_nian(text: str) -> list[tuple[int, int]]:
+    """(start, year) of every `dddd年` (spaces allowed before 年), as `(\\d{4})\\s*年` finds them.
+
+    Found from the 年 characters backwards: a pattern that opens with `\\d` is tried at every
+    position of a long text, the 年 are few.
+    """
+    out: list[tuple[int, int]] = []
+    last_end = 0
+    i = text.find("年")
+    while i >= 0:
+        k = i
+        while k > 0 and text[k - 1].isspace():
+            k -= 1
+        s = k - 4
+        if s >= last_end and text[s:k].isdecimal():
+            out.append((s, int(text[s:k])))
+            last_end = i + 1
+        i = text.find("年", i + 1)
+    return out
+
+
+def finditer_near(pattern: re.Pattern[str], text: str, anchors: tuple[str, ...], around: str):
+    """The matches `pattern.finditer(text)` gives, found only near the anchors.
+
+    For patterns every match of which contains one of the `anchors` (a rare word) and otherwise
+    only characters of `around`, white space and digits (numbering, the rest of the keyword): each anchor
+    occurrence is widened over `around` characters to a window no match can leave, overlapping
+    windows are merged, and the pattern runs over the windows in order from where the previous
+    match ended. A pattern that opens with `^` or a character class is tried at every position
+    of a long text; the anchors are found by literal search.
+    """
+    hits: list[tuple[int, int]] = []
+    for word in anchors:
+        i = text.find(word)
+        while i >= 0:
+            hits.append((i, i + len(word)))
+            i = text.find(word, i + 1)
+    if not hits:
+        return
+    hits.sort()
+    n = len(text)
+    windows: list[list[int]] = []
+    for a, b in hits:
+        lo = a
+        while lo > 0 and (text[lo - 1] in around or text[lo - 1].isspace() or text[lo - 1].isdecimal()):
+            lo -= 1
+        hi = b
+        while hi < n and (text[hi] in around or text[hi].isspace() or text[hi].isdecimal()):
+            hi += 1
+        hi = min(n, hi + 1)  # one character more: look-aheads see what follows
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    last_end = 0
+    for lo, hi in windows:
+        for m in pattern.finditer(text, max(lo, last_end), hi):
+            yield m
+            last_end = m.end() if m.end() > m.start() else m.end() + 1
+
+
 class LineIndex:
     """Offsets of line starts, to find the line of an offset in O(log n)."""
 

@@ -103,7 +103,7 @@ class OriginMap:
     bytes per raw char for PDFs, where every character keeps its own box.
     """
 
-    __slots__ = ("_boxes", "_norm_starts", "_raw_starts", "_seg_info", "_seg_starts", "has_ocr", "length")
+    __slots__ = ("_boxes", "_norm_starts", "_raw_starts", "_seg_info", "_seg_starts", "has_ocr", "has_pages", "length")
 
     def __init__(
         self,
@@ -126,6 +126,8 @@ class OriginMap:
         self._boxes = boxes
         #: True when some characters were read by OCR (they carry a confidence).
         self.has_ocr = any(info.ocr_confidence is not None for info in seg_info)
+        #: True when some characters sit on a numbered page (PDF); plain text and HTML have none.
+        self.has_pages = any(info.page is not None for info in seg_info)
 
     @property
     def runs(self) -> int:
