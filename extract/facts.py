@@ -25,13 +25,14 @@ from .columns import EXECUTED, PLANNED, column_kind, header_above
 from .labels import Catalog, FieldSpec, catalog, label_matches
 from .numbers import NUMBER_RE, money_factor, ratio, to_num, tolerance, unit_after, units, yuan
 from .tables import Row, table_rows
-from .textutil import LineIndex, period_start, sentence_start, snippet, years_before_nian
+from .textutil import LineIndex, finditer_near, period_start, sentence_start, snippet, years_before_nian
 
 _YEAR_AFTER = re.compile(r"[ \u3000]*(?:年|月|日|号|季度|周岁|个月|月份)")
 _CLAUSE_STOP = re.compile(r"[。;\n!?]|,(?!\d{3})")
 _CLAUSE_END_AFTER = re.compile(r"[ \u3000]*(?:[。;；,，\n]|$)")
 _ZERO_AFTER = re.compile(r"\s*(?:支出|费用)?\s*(?:均)?(?:为|是)\s*零(?=[,。;\s]|$)")
 _NEGATION = re.compile(r"(?:无|未发生|没有|未安排|未产生|不存在)")
+_NEGATION_FIRST = "无未没不"  # the first characters of _NEGATION's words
 _PAREN = re.compile(r"\([^()]*\)")
 _UNIT_PAREN = re.compile(r"\(\s*(?:亿元|万元|千元|元|%|人|个)\s*\)")
 _GRADE_PATTERNS = [
@@ -50,7 +51,16 @@ _GRADE_PATTERNS = [
 ]
 # Words each grade pattern cannot match without: a text lacking all of them skips the scan
 # (most final-accounts reports name no grade at all).
-_GRADE_NEEDS = [("等级", "等次"), ("“", '"', "「"), ("优秀", "良好", "中等", "较差"), ("评价", "评定结果")]
+# Each grade pattern's anchors (every match holds one) and the other characters its matches are
+# made of, besides white space: the scan runs only near the anchors (textutil.finditer_near).
+# Single characters are found fastest; the third pattern's words are common enough that its
+# plain scan is as fast.
+_GRADE_NEAR: list[tuple[tuple[str, ...], str] | None] = [
+    (("等级", "等次"), "自评价绩效定等级次为是:确“\"「优秀良好中等较差"),
+    (("“", '"', "「"), "评价定总体结论果绩效为是:“\"「”」优秀良好中等较差"),
+    None,
+    (("评",), "评价结果论总体等级定为是:优良中差"),
+]
 _HEADER_UNIT = [re.compile(p) for p in units()["header_patterns"]]
 
 
@@ -460,7 +470,9 @@ def _candidates_for_label(ctx: _Ctx, idx: int) -> None:
 
     # words mean numbers: 无…支出 / 未发生… / …费为零 (the negation looks 8 characters back, so
     # the sentence start matters only that far)
-    zs = _zero_phrase(ctx, ls, le, sentence_start(text, ls, 8)) if idx not in ctx.forced else None
+    zs = None
+    if idx not in ctx.forced and any(c in text[max(0, ls - 8):ls] for c in _NEGATION_FIRST):
+        zs = _zero_phrase(ctx, ls, le, sentence_start(text, ls, 8))
     zm = _ZERO_AFTER.match(text, le) if zs is None and idx not in ctx.forced else None
     if zm is not None:
         zs = ls
@@ -622,10 +634,8 @@ def _grades(ctx: _Ctx) -> None:
     spec = ctx.cat.fields["performance_grade"]
     words = spec.grade_words
     seen: set[int] = set()
-    for rx, needs in zip(_GRADE_PATTERNS, _GRADE_NEEDS, strict=True):
-        if not any(w in ctx.text for w in needs):
-            continue
-        for m in rx.finditer(ctx.text):
+    for rx, near in zip(_GRADE_PATTERNS, _GRADE_NEAR, strict=True):
+        for m in (finditer_near(rx, ctx.text, *near) if near else rx.finditer(ctx.text)):
             if m.start(1) in seen:
                 continue
             seen.add(m.start(1))

@@ -62,6 +62,8 @@ class TableSpec:
     level1: frozenset[str]
     level2: frozenset[str]
     extra: dict
+    # first characters of the header words, and what `_norm` may drop before them
+    openers: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -86,7 +88,8 @@ def specs() -> dict[str, TableSpec]:
         levels = {k: frozenset(v) for k, v in (t.get("levels") or {}).items()}
         extra = {k: v for k, v in t.items() if k not in ("columns", "required", "blank_ok", "levels")}
         out[kind] = TableSpec(cols, frozenset(t.get("required", [])), frozenset(t.get("blank_ok", [])), levels,
-                              frozenset(levels), frozenset(w for v in levels.values() for w in v), extra)
+                              frozenset(levels), frozenset(w for v in levels.values() for w in v), extra,
+                              frozenset(w[0] for w in cols if w) | frozenset("(（ \u3000"))
     return out
 
 
@@ -109,7 +112,7 @@ def lines(text: str) -> list[Line]:
 
 
 def _role(spec: TableSpec, ln: Line) -> str | None:
-    if not ln.cell or not ln.text or len(ln.text) > 24:
+    if not ln.cell or not ln.text or len(ln.text) > 24 or ln.text[0] not in spec.openers:
         return None
     return spec.columns.get(_norm(ln.text))
 

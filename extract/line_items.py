@@ -25,15 +25,22 @@ def _markers(text: str) -> list[re.Match[str]]:
     last_end = 0
     for t in _MARKER_TAIL.finditer(text):
         lo = max(last_end, t.start() - 48)
-        m = None
-        for m2 in _MARKER.finditer(text, lo, t.end()):
-            if m2.end() == t.end():
-                m = m2
-                break
-        if m is not None:
+        # where a scan of the window would find the match: the lazy name stops at the white space
+        # before the marker and reaches back over name characters, at most 40
+        e = t.start()
+        while e > lo and text[e - 1].isspace():
+            e -= 1
+        s = e
+        while s > lo and e - s < 40 and text[s - 1] not in _NOT_NAME and not text[s - 1].isdecimal():
+            s -= 1
+        m = _MARKER.match(text, s, t.end())
+        if m is not None and m.end() == t.end():
             out.append(m)
             last_end = m.end()
     return out
+
+
+_NOT_NAME = frozenset("()（）:;,。、%\t")  # what _MARKER's name may not hold, besides digits
 _LEAD = re.compile(r"^[\s.、．)）]*")
 _SEG_END = re.compile(r"[;。\n]")
 _PRINTED_CODE = re.compile(r"(?<!\d)(\d{7})\s*$")

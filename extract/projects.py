@@ -94,6 +94,7 @@ def _num_cell(text: str, cell) -> float | None:
     return yuan(n.value, unit) if unit else None
 
 
+_BRACKETED_OR_SPACE = re.compile(r"[(（][^()（）]*[)）]|\s")
 _PCOLS = [
     ("name", re.compile(r"^(?:项目名称|项目)$")),
     ("execution_rate", re.compile(r"执行率|完成率")),
@@ -110,7 +111,9 @@ def _header_columns(row: Row) -> dict[str, int] | None:
     """Column of each project attribute in a 项目名称 | 预算数 | 执行数 | 执行率 | 得分 | 等级 header."""
     cols: dict[str, int] = {}
     for i, c in enumerate(row.cells):
-        t = re.sub(r"[(（][^()（）]*[)）]|\s", "", c.text)
+        if c.text.isascii():
+            continue  # a figure or a blank: no column word
+        t = _BRACKETED_OR_SPACE.sub("", c.text)
         for key, rx in _PCOLS:
             if rx.search(t):
                 if key not in cols:

@@ -10,6 +10,7 @@ Cells keep offsets into the text so that values taken from them have spans.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .numbers import units
@@ -126,22 +127,28 @@ def _code_table_rows(text: str) -> list[Row]:
     if "科目" not in text:
         return []
     ls = _plain_lines(text)
-    out = _code_tables_in(ls, [raw.lstrip(" ").startswith("\t") for raw in text.split("\n")])
+    out = _code_tables_in(ls, lambda i: _tabbed(text)[i])
     # a whole table on one line, cells separated by spaces (a web page or a one-column sheet whose
     # cells were joined): its tokens are the cells
     for t, s0, _e in ls:
-        if len(t) > 40 and " " in t and _CODE_HEADER.match(t) and t[: t.index(" ")] in ("科目编码", "科目代码"):
+        if t.startswith(("科目编码 ", "科目代码 ")) and len(t) > 40:
             out.extend(_code_tables_in([(m.group(0), s0 + m.start(), s0 + m.end()) for m in re.finditer(r"\S+", t)]))
     return sorted(out, key=lambda r: r.start)
 
 
-def _code_tables_in(ls: list[tuple[str, int, int]], tabbed: list[bool] | None = None) -> list[Row]:
+@per_text
+def _tabbed(text: str) -> list[bool]:
+    """Per line: does it open with a TAB (after spaces)? Asked only where a table header stands."""
+    return [raw.lstrip(" ").startswith("\t") for raw in text.split("\n")]
+
+
+def _code_tables_in(ls: list[tuple[str, int, int]], tabbed: Callable[[int], bool] | None = None) -> list[Row]:
     out: list[Row] = []
     i, n = 0, len(ls)
     while i < n:
         t = ls[i][0]
         # a header opening with its own TAB belongs to a TAB-flattened block (_rechunk reads it)
-        if not (t and _CODE_HEADER.fullmatch(t.replace(" ", ""))) or (tabbed is not None and tabbed[i]):
+        if not (t and _CODE_HEADER.fullmatch(t.replace(" ", ""))) or (tabbed is not None and tabbed(i)):
             i += 1
             continue
         j = i
@@ -264,10 +271,9 @@ def _transposed_rows(text: str) -> list[Row]:
     if "项目" not in text and "科目" not in text:
         return []
     ls = _plain_lines(text)
-    tabbed = [raw.lstrip(" ").startswith("\t") for raw in text.split("\n")]
-    out = [r for r in _transposed_in(ls) if not tabbed[text.count("\n", 0, r.start)]]
+    out = [r for r in _transposed_in(ls) if not _tabbed(text)[text.count("\n", 0, r.start)]]
     for t, s0, _e in ls:
-        if len(t) > 20 and " " in t and t.split(" ", 1)[0] in ("项目", "科目"):
+        if t.startswith(("项目 ", "科目 ")) and len(t) > 20:
             out.extend(_transposed_in([(m.group(0), s0 + m.start(), s0 + m.end()) for m in re.finditer(r"\S+", t)]))
     return out
 

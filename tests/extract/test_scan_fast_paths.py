@@ -1,0 +1,93 @@
+"""The fast scans find exactly what the plain whole-text scans find.
+
+Speed work replaced several whole-text regex scans (tried at every position) by searches that
+start from rare characters. Each is checked here against the plain scan on many random texts
+built from the characters that matter to it, so a shortcut can never change a value.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from extract import facts, findings, line_items
+from extract.core import _ANNEX
+from extract.labels import catalog
+from extract.textutil import finditer_near, years_before_nian
+
+
+def _texts(alphabet: list[str], n: int, longest: int, seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, longest))) for _ in range(n)]
+
+
+def test_years_found_from_nian_backwards_are_those_the_year_pattern_finds() -> None:
+    pattern = re.compile(r"(\d{4})\s*年")
+    for text in _texts(["2023", " ", "年", "\n", "1", "x", "２０２３", "12345"], 5000, 12, seed=1):
+        expected = [(m.start(), int(m.group(1))) for m in pattern.finditer(text)]
+        assert years_before_nian(text) == expected, text
+
+
+_HEADING_WORDS = ["问题", "存在", "的", "主要", "及原因", "措施", "改进", "下一步", "建议", "整改情况", "工作打算",
+                  "相关", "意见", "\n", " ", "\t", "1", "、", ".", "(", "（一）", "二、", "。", ":", "文本", "\n\n"]
+
+
+@pytest.mark.parametrize("which", ["problems", "remedies"])
+def test_finding_headings_found_near_their_words_are_those_of_a_whole_text_scan(which: str) -> None:
+    rx, near = (findings._PROB, findings._PROB_NEAR) if which == "problems" else (findings._REM, findings._REM_NEAR)
+    for text in _texts(_HEADING_WORDS, 20000, 25, seed=2):
+        assert [m.span() for m in finditer_near(rx, text, *near)] == [m.span() for m in rx.finditer(text)], text
+
+
+def test_annex_heading_found_near_its_word_is_the_first_of_a_whole_text_scan() -> None:
+    words = ["附件", "第", "一", "二", "部分", "\n", " ", "\t", "1", "12", "说明", "\n\n"]
+    for text in _texts(words, 20000, 20, seed=3):
+        near = next(finditer_near(_ANNEX, text, ("附件",), "第一二三四五六七八九十部分"), None)
+        whole = _ANNEX.search(text)
+        assert (near and near.span()) == (whole and whole.span()), text
+
+
+_GRADE_WORDS = ["自评", "等级", "等次", "评价", "评定", "绩效", "总体", "结论", "结果", "为", "是", ":", "确定为", "“",
+                "”", '"', "「", "」", "优秀", "良好", "中等", "较差", "优", "良", "中", "差", " ", "\u3000", "\n", "。",
+                ",", "、", "小学", "\t"]
+
+
+@pytest.mark.parametrize("k", [k for k, near in enumerate(facts._GRADE_NEAR) if near is not None])
+def test_grade_matches_found_near_their_anchors_are_those_of_a_whole_text_scan(k: int) -> None:
+    rx, near = facts._GRADE_PATTERNS[k], facts._GRADE_NEAR[k]
+    for text in _texts(_GRADE_WORDS, 20000, 16, seed=4 + k):
+        assert [m.span(1) for m in finditer_near(rx, text, *near)] == [m.span(1) for m in rx.finditer(text)], text
+
+
+def _markers_by_window_scan(text: str) -> list[tuple[tuple[int, int], str, str]]:
+    """The 类/款/项 markers as a scan of the 48 characters before each "(类)" finds them."""
+    out = []
+    last_end = 0
+    for t in line_items._MARKER_TAIL.finditer(text):
+        for m in line_items._MARKER.finditer(text, max(last_end, t.start() - 48), t.end()):
+            if m.end() == t.end():
+                out.append((m.span(), m.group("name"), m.group("lvl")))
+                last_end = m.end()
+                break
+    return out
+
+
+def test_line_item_markers_read_backwards_are_those_a_window_scan_finds() -> None:
+    words = ["(类)", "(款)", "(项)", "(项目)", "行政", "运行", " ", "\n", "\t", "、", ",", "1", "2080501", "(", ")",
+             "教育支出", "  ", "名称很长的一个项目名称"]
+    for text in _texts(words, 20000, 20, seed=9):
+        found = [(m.span(), m.group("name"), m.group("lvl")) for m in line_items._markers(text)]
+        assert found == _markers_by_window_scan(text), text
+
+
+def test_label_scanner_reads_an_opening_quote_as_optional() -> None:
+    scanner = catalog().scanner
+    assert [m.group(0) for m in scanner.finditer("本年“三公”经费支出12万元")] == ["“三公”经费支出"]
+    assert [m.group(0) for m in scanner.finditer("本年三公”经费支出12万元")] == ["三公”经费支出"]
+
+
+def test_label_scanner_does_not_take_a_quote_no_label_opens_with() -> None:
+    # labels open with “ only: a 「 before the label is not part of the match
+    assert [m.span() for m in catalog().scanner.finditer("「三公」经费支出")] == [(1, 8)]
