@@ -32,7 +32,7 @@ _CLAUSE_STOP = re.compile(r"[。;\n!?]|,(?!\d{3})")
 _CLAUSE_END_AFTER = re.compile(r"[ \u3000]*(?:[。;；,，\n]|$)")
 _ZERO_AFTER = re.compile(r"\s*(?:支出|费用)?\s*(?:均)?(?:为|是)\s*零(?=[,。;\s]|$)")
 _NEGATION = re.compile(r"(?:无|未发生|没有|未安排|未产生|不存在)")
-_NEGATION_FIRST = "无未没不"  # the first characters of _NEGATION's words
+_NEGATION_FIRST = re.compile("[无未没不]")  # the first characters of _NEGATION's words
 _PAREN = re.compile(r"\([^()]*\)")
 _UNIT_PAREN = re.compile(r"\(\s*(?:亿元|万元|千元|元|%|人|个)\s*\)")
 _GRADE_PATTERNS = [
@@ -471,7 +471,7 @@ def _candidates_for_label(ctx: _Ctx, idx: int) -> None:
     # words mean numbers: 无…支出 / 未发生… / …费为零 (the negation looks 8 characters back, so
     # the sentence start matters only that far)
     zs = None
-    if idx not in ctx.forced and any(c in text[max(0, ls - 8):ls] for c in _NEGATION_FIRST):
+    if idx not in ctx.forced and _NEGATION_FIRST.search(text, max(0, ls - 8), ls):
         zs = _zero_phrase(ctx, ls, le, sentence_start(text, ls, 8))
     zm = _ZERO_AFTER.match(text, le) if zs is None and idx not in ctx.forced else None
     if zm is not None:

@@ -21,7 +21,6 @@ _TITLE_NAME = re.compile(
     rf"^\s*(?:\d{{4}}\s*年度?)?\s*(?P<name>[\u4e00-\u9fff（）()]{{2,40}}?{_ORG_END})\s*"
     r"(?:\d{4}\s*年度?)?\s*(?:部门|单位|本级|整体|预算|决算|绩效|关于|$)"
 )
-_ORG_LAST = frozenset(w[-1] for w in _ORG_END[3:-1].split("|"))  # last characters of _ORG_END's words
 _ORG_LINE = re.compile(rf"^\s*(?P<name>[\u4e00-\u9fff（）()]{{3,40}}?{_ORG_END})\s*$")
 _ABBR = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{3,40}}?{_ORG_END})\s*[(（]\s*(?:以下)?简称")
 _UNIT_CELL = re.compile(
@@ -282,18 +281,42 @@ def _department_candidates(text: str, title: str | None, title_start: int) -> li
         m = _UNIT_CELL.match(text, t.start())
         if m and not _bad_name(m.group("name")):
             out.append((m.group("name"), m.start("name")))
-    # annex titles: a name alone on a line, followed by a dated report title line
-    lines = text.split("\n")
-    pos = 0
-    for i, line in enumerate(lines):
-        # (a line that does not end in an organisation word cannot match: skip the regex)
-        if 3 <= len(line.strip()) <= 40 and line.rstrip()[-1] in _ORG_LAST:
+    out.extend(_annex_title_names(text))
+    return out
+
+
+def _annex_title_names(text: str) -> list[tuple[str, int]]:
+    """Annex titles: a name alone on a line, followed (a blank line between at most) by a dated
+    report title line; found from the dated lines, which are few."""
+    found = []
+    for ds in _dated_lines(text):
+        prev_end = ds - 1
+        if prev_end < 0:
+            continue
+        prev_start = text.rfind("\n", 0, prev_end) + 1
+        if not text[prev_start:prev_end].strip() and prev_start > 0:  # one blank line between
+            prev_end = prev_start - 1
+            prev_start = text.rfind("\n", 0, prev_end) + 1
+        line = text[prev_start:prev_end]
+        if 3 <= len(line.strip()) <= 40:
             m = _ORG_LINE.match(line)
             if m and not _bad_name(m.group("name")):
-                nxt = next((x for x in lines[i + 1 : i + 3] if x.strip()), "")
-                if re.match(r"\s*\d{4}\s*年", nxt):
-                    out.append((m.group("name"), pos + m.start("name")))
-        pos += len(line) + 1
+                found.append((prev_start + m.start("name"), m.group("name")))
+    return [(name, pos) for pos, name in sorted(found)]
+
+
+_DATED_LINE_START = re.compile(r"\s*\d{4}\s*年")
+
+
+def _dated_lines(text: str) -> list[int]:
+    """Starts of the lines that open with a year (`2023年度…`), found from the 年 characters."""
+    out: list[int] = []
+    i = text.find("年")
+    while i >= 0:
+        ls = text.rfind("\n", 0, i) + 1
+        if (not out or out[-1] != ls) and _DATED_LINE_START.match(text, ls, i + 1):
+            out.append(ls)
+        i = text.find("年", i + 1)
     return out
 
 

@@ -309,7 +309,8 @@ def _tab_rows(text: str) -> list[Row]:
         off = pos
         pos += len(line) + 1
         if "\t" not in line:
-            flush(off)
+            if block:
+                flush(off)
             continue
         if line.startswith("\t") and line.count("\t") == 1:
             # a flattened cell: one per line

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from extract import facts, findings, line_items
+from extract import facts, findings, identity, line_items
 from extract.core import _ANNEX
 from extract.labels import catalog
 from extract.textutil import finditer_near, years_before_nian
@@ -91,3 +91,26 @@ def test_label_scanner_reads_an_opening_quote_as_optional() -> None:
 def test_label_scanner_does_not_take_a_quote_no_label_opens_with() -> None:
     # labels open with “ only: a 「 before the label is not part of the match
     assert [m.span() for m in catalog().scanner.finditer("「三公」经费支出")] == [(1, 8)]
+
+
+def _annex_names_line_by_line(text: str) -> list[tuple[str, int]]:
+    """An organisation's name alone on a line whose next non-blank line (of the next two) is dated."""
+    out = []
+    lines = text.split("\n")
+    pos = 0
+    for i, line in enumerate(lines):
+        if 3 <= len(line.strip()) <= 40:
+            m = identity._ORG_LINE.match(line)
+            if m and not identity._bad_name(m.group("name")):
+                nxt = next((x for x in lines[i + 1 : i + 3] if x.strip()), "")
+                if re.match(r"\s*\d{4}\s*年", nxt):
+                    out.append((m.group("name"), pos + m.start("name")))
+        pos += len(line) + 1
+    return out
+
+
+def test_annex_title_names_found_from_the_dated_lines_are_those_a_line_by_line_reading_finds() -> None:
+    words = ["盐边县财政局", "米易县教育局", "\n", "\n\n", " ", "2023年", "2023 年度", "年", "部门决算", "\t", "12",
+             "本局"]
+    for text in _texts(words, 20000, 12, seed=10):
+        assert identity._annex_title_names(text) == _annex_names_line_by_line(text), text
