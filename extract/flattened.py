@@ -146,10 +146,12 @@ def headers(kind: str, ls: list[Line]) -> list[tuple[int, list[str], int]]:
     spec = specs()[kind]
     out = []
     i, n = 0, len(ls)
-    while i < n:
-        if _role(spec, ls[i]) is None:
-            i += 1
+    openers = spec.openers
+    # only lines opening with a header word's first character can be header cells
+    for k in [k for k, ln in enumerate(ls) if ln.text[:1] in openers]:
+        if k < i or _role(spec, ls[k]) is None:
             continue
+        i = k
         j, roles = i, []
         while j < n:
             r = _role(spec, ls[j])
@@ -344,7 +346,8 @@ def tables(kind: str, text: str, ls: list[Line] | None = None,
     # a whole table on one line, cells separated by spaces (a one-column sheet read from XLS): its
     # tokens are the cells, and the table must use up the line
     for ln in ls:
-        if ln.cell and " " in ln.text and len(ln.text) > 40 and _role(spec, Line(ln.text.split(" ", 1)[0], 0, 0, True)):
+        if (ln.text[:1] in spec.openers and ln.cell and " " in ln.text and len(ln.text) > 40
+                and _role(spec, Line(ln.text.split(" ", 1)[0], 0, 0, True))):
             toks = _tokens(ln)
             _read_all(kind, toks, fits, skip, found, warnings, whole=True)
     return found, warnings

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .textutil import squeeze
+from .textutil import finditer_near, squeeze
 
 _ORG_END = r"(?:局|委员会|委|办公室|办|中心|院|会|部|厅|所|站|队|馆|学校|政府|处|室|社|团|署|园|场|公司)"
 _REPORT_WORDS = re.compile(
@@ -31,6 +31,8 @@ _PUBLISHED = re.compile(
     r"(?:公开时间|发布时间|发布日期|公开日期|公布时间)\s*[:：]?\s*"
     r"(\d{4})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})(?:\s*日|(?!\d))"
 )
+# every _PUBLISHED match holds 时间 or 日期; the rest of it is made of these, digits and spaces
+_PUBLISHED_NEAR = (("时间", "日期"), "公开时间发布日期公布:：年-/.月日")
 # a signing date alone on one of the last lines, or after the signing organisation's name when the
 # layout ran the two signature lines together (XX局2023年10月19日)
 _DATE_LINE = re.compile(rf"^\s*(?:[\u4e00-\u9fff()]{{3,40}}?{_ORG_END}\s*)?"
@@ -86,7 +88,7 @@ def find_title(text: str) -> tuple[str | None, int, int]:
     """The report title: the first early line naming a report type, joined with a broken line."""
     lines = []
     pos = 0
-    for raw in text.split("\n")[:40]:
+    for raw in text.split("\n", 40)[:40]:
         lines.append((pos, raw))
         pos += len(raw) + 1
     nonempty = [(p, r) for p, r in lines if r.strip()]
@@ -261,7 +263,7 @@ def _department_candidates(text: str, title: str | None, title_start: int) -> li
             out.append((m.group("name"), p + m.start("name")))
         p += len(line) + 1
     # the signature at the end: a name alone on a line among the last lines
-    tail_lines = text.rstrip().split("\n")[-8:]
+    tail_lines = text.rstrip().rsplit("\n", 8)[-8:]
     base = len(text.rstrip()) - len("\n".join(tail_lines))
     p = base
     for line in tail_lines:
@@ -313,9 +315,11 @@ def _dated_lines(text: str) -> list[int]:
     out: list[int] = []
     i = text.find("年")
     while i >= 0:
-        ls = text.rfind("\n", 0, i) + 1
-        if (not out or out[-1] != ls) and _DATED_LINE_START.match(text, ls, i + 1):
-            out.append(ls)
+        # a year's 年 follows a digit or a space (2023年, 2023 年)
+        if i and (text[i - 1].isdecimal() or text[i - 1].isspace()):
+            ls = text.rfind("\n", 0, i) + 1
+            if (not out or out[-1] != ls) and _DATED_LINE_START.match(text, ls, i + 1):
+                out.append(ls)
         i = text.find("年", i + 1)
     return out
 
@@ -356,7 +360,7 @@ def identify(text: str) -> Identity:
             ident.department_name = name
             ident.spans["department_name"] = [pos, pos + len(name)]
 
-    m = _PUBLISHED.search(text)
+    m = next(finditer_near(_PUBLISHED, text, *_PUBLISHED_NEAR), None)
     if m:
         ident.published_on = _iso(m.group(1), m.group(2), m.group(3))
         ident.spans["published_on"] = [m.start(1), m.end()]

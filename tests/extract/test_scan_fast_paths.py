@@ -114,3 +114,12 @@ def test_annex_title_names_found_from_the_dated_lines_are_those_a_line_by_line_r
              "本局"]
     for text in _texts(words, 20000, 12, seed=10):
         assert identity._annex_title_names(text) == _annex_names_line_by_line(text), text
+
+
+def test_publication_date_found_near_its_words_is_the_first_of_a_whole_text_scan() -> None:
+    words = ["公开时间", "发布日期", "公布时间", "时间", "日期", ":", "：", " ", "\n", "2023", "年", "-", "/", ".",
+             "10", "月", "1", "9", "日", "x"]
+    for text in _texts(words, 20000, 14, seed=12):
+        near = next(finditer_near(identity._PUBLISHED, text, *identity._PUBLISHED_NEAR), None)
+        whole = identity._PUBLISHED.search(text)
+        assert (near and near.span()) == (whole and whole.span()), text
