@@ -43,6 +43,7 @@ class Catalog:
     rules: dict
     scanner: re.Pattern[str]
     regex_scanner: re.Pattern[str] | None
+    regex_alternatives: list[tuple[str, re.Pattern[str]]]  # (group, pattern) in the scanner's order
     group_fields: dict[str, list[str]]  # canonical label or regex group → fields ([] for distractors)
     label_of_group: dict[str, str]
     change_re: re.Pattern[str]
@@ -86,7 +87,8 @@ def label_matches(cat: Catalog, text: str) -> list[tuple[int, int, list[str]]]:
     """Non-overlapping label matches, left to right (the longest at a position)."""
     found = [(m.start(), m.end(), cat.group_fields.get(canon(m.group(0)), [])) for m in cat.scanner.finditer(text)]
     if cat.regex_scanner is not None:
-        extra = [(m.start(), m.end(), cat.group_fields[m.lastgroup]) for m in cat.regex_scanner.finditer(text)]
+        extra = [(m.start(), m.end(), cat.group_fields[_regex_group(cat, text, m)])
+                 for m in cat.regex_scanner.finditer(text)]
         if extra:
             found = sorted(found + extra, key=lambda x: (x[0], -x[1]))
             kept: list[tuple[int, int, list[str]]] = []
@@ -96,6 +98,17 @@ def label_matches(cat: Catalog, text: str) -> list[tuple[int, int, list[str]]]:
                 kept.append(f)
             found = kept
     return found
+
+
+_OPTIONAL_HEAD = re.compile(r"\(\?:([\u4e00-\u9fff]+)\)\?(.*)", re.S)
+
+
+def _regex_group(cat: Catalog, text: str, m: re.Match[str]) -> str:
+    """The regex label a scanner match belongs to: the first alternative matching there."""
+    for group, rx in cat.regex_alternatives:
+        if rx.match(text, m.start()) is not None:
+            return group
+    raise AssertionError(f"no regex label matches {m.group(0)!r} again")  # pragma: no cover
 
 
 def _trie_pattern(labels: list[str]) -> str:
@@ -220,33 +233,27 @@ def catalog() -> Catalog:
     scanner = re.compile(_trie_pattern([fold(lab) for lab in literal]))
     group_fields: dict[str, list[str]] = {canon(lab): fs for lab, fs in by_label.items()}
     label_of_group: dict[str, str] = {canon(lab): lab for lab in by_label}
-    regex_parts = []
+    regex_alternatives: list[tuple[str, re.Pattern[str]]] = []
     for f in fields.values():
         for i, rx in enumerate(f.regex):
             g = f"R_{f.name}_{i}"
-            regex_parts.append(f"(?P<{g}>{rx})")
             group_fields[g] = [f.name]
             label_of_group[g] = rx
-    # a lookahead on the regex labels' first characters (each starts with a literal CJK character
-    # or a group of them) keeps the scan fast
-    heads = set()
-    for f in fields.values():
-        for rx in f.regex:
-            # 支出… → 支; (?:共)?设… → 共 and 设
-            m = re.match(r"(?:\(\?:([\u4e00-\u9fff])\)\?)?([\u4e00-\u9fff])", rx)
-            heads.update(x for x in (m.groups() if m else (None,)) if x)
-            if not m:
-                heads = None
-                break
-        if heads is None:
-            break
-    lead = "(?=[" + "".join(sorted(heads)) + "])" if heads else ""
-    regex_scanner = re.compile(lead + "(?:" + "|".join(regex_parts) + ")") if regex_parts else None
+            # an optional opening word spelled out ((?:共)?设… → 共设…, then 设…): every alternative
+            # then opens with a literal character, and the engine skips to where one of them stands
+            m = _OPTIONAL_HEAD.fullmatch(rx)
+            for variant in ([m.group(1) + m.group(2), m.group(2)] if m else [rx]):
+                regex_alternatives.append((g, re.compile(variant)))
+    # one scan without groups (a group in front of each alternative defeats that skip); which
+    # alternative matched is found again at the match (the first that matches there, as in the scan)
+    regex_scanner = (re.compile("|".join(f"(?:{p.pattern})" for _, p in regex_alternatives))
+                     if regex_alternatives else None)
     return Catalog(
         fields=fields,
         rules=rules,
         scanner=scanner,
         regex_scanner=regex_scanner,
+        regex_alternatives=regex_alternatives,
         group_fields=group_fields,
         label_of_group=label_of_group,
         change_re=_words(rules["change_words"]),

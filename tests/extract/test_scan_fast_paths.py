@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from extract import facts, findings, identity, line_items
+from extract import facts, findings, identity, labels, line_items
 from extract.core import _ANNEX
 from extract.labels import catalog
 from extract.textutil import finditer_near, years_before_nian
@@ -123,3 +123,16 @@ def test_publication_date_found_near_its_words_is_the_first_of_a_whole_text_scan
         near = next(finditer_near(identity._PUBLISHED, text, *identity._PUBLISHED_NEAR), None)
         whole = identity._PUBLISHED.search(text)
         assert (near and near.span()) == (whole and whole.span()), text
+
+
+def test_regex_labels_scanned_without_groups_are_found_as_by_a_scan_with_one_group_per_label() -> None:
+    cat = catalog()
+    parts = [f"(?P<R_{f.name}_{i}>{rx})" for f in cat.fields.values() for i, rx in enumerate(f.regex)]
+    grouped = re.compile("|".join(parts))
+    words = ["年", "支出", ":", "：", "预算", "度", "\n", ",", "总计", "核定", "我局", "本单位", "编制", "局", "位",
+             "数", "为", "12", "一", "共", "设", "置", "立", "定", "了", "部门整体", "绩效目标", "绩效指标", " "]
+    for text in _texts(words, 20000, 12, seed=13):
+        expected = [(m.start(), m.end(), cat.group_fields[m.lastgroup]) for m in grouped.finditer(text)]
+        found = [(m.start(), m.end(), cat.group_fields[labels._regex_group(cat, text, m)])
+                 for m in cat.regex_scanner.finditer(text)]
+        assert found == expected, text
