@@ -49,15 +49,24 @@ def is_header_row(row: Row, fiscal_year: int | None = None) -> bool:
 
 
 def header_above(text: str, rows: list[Row], k: int, fiscal_year: int | None = None,
-                 max_up: int = 60) -> Row | None:
+                 max_up: int = 60, memo: dict[int, bool] | None = None) -> Row | None:
     """The header row of the table row k: the nearest header row above it in the same table
-    (rows on consecutive lines, nothing but whitespace between them)."""
+    (rows on consecutive lines, nothing but whitespace between them).
+
+    `memo` (row index → is a header row) spares a caller that asks for many rows of the same
+    table, with the same rows and year, testing each row again."""
     j = k
     while j > 0 and k - j < max_up:
         prev, cur = rows[j - 1], rows[j]
         if prev.flattened or cur.flattened or text[prev.end:cur.start].strip():
             return None
         j -= 1
-        if is_header_row(rows[j], fiscal_year):
+        if memo is None:
+            is_header = is_header_row(rows[j], fiscal_year)
+        else:
+            is_header = memo.get(j)
+            if is_header is None:
+                is_header = memo[j] = is_header_row(rows[j], fiscal_year)
+        if is_header:
             return rows[j]
     return None

@@ -113,6 +113,7 @@ class _Ctx:
         self.row_starts: list[int] = []
         self.parallel_skip: set[int] = set()
         self.year_pos: list[int] = []
+        self.header_rows: dict[int, bool] = {}  # table row index → is a header row (columns.header_above)
 
 
 def _header_unit(ctx: _Ctx, pos: int) -> str | None:
@@ -363,7 +364,7 @@ def _table_cell_value(ctx: _Ctx, ls: int, le: int):
     budget_report = ctx.report_type == "budget"
     if not any(row.cells[j].text for j in values):
         return _transposed_value(ctx, ri, ci, budget_report)
-    header = header_above(ctx.text, ctx.rows, ri, ctx.fiscal_year)
+    header = header_above(ctx.text, ctx.rows, ri, ctx.fiscal_year, memo=ctx.header_rows)
     # A row may be shorter than its header (spreadsheets drop empty trailing cells): its cells still
     # line up from the left. A row wider than its header does not line up and is not read.
     if header is None or len(header.cells) < len(row.cells):

@@ -168,6 +168,7 @@ def table_line_items(text: str, report_type: str | None = None, rows=None) -> li
     names: dict[str, str] = {}
     rows = table_rows(text) if rows is None else rows
     want = PLANNED if report_type == "budget" else EXECUTED
+    header_rows: dict[int, bool] = {}
     for k, row in enumerate(rows):
         idx = [i for i, c in enumerate(row.cells) if c.text.strip()]
         if len(idx) < 2 or row.flattened:
@@ -190,7 +191,7 @@ def table_line_items(text: str, report_type: str | None = None, rows=None) -> li
         nums = [i for i in rest if NUMBER_RE.fullmatch(cells[i].text.strip())]
         if not nums:
             continue
-        header = header_above(text, rows, k)
+        header = header_above(text, rows, k, memo=header_rows)
         kinds = {i: column_kind(header.cells[i].text) for i in nums} if header and len(header.cells) == len(cells) \
             else None
         if kinds is None:

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from extract import facts, findings, identity, labels, line_items
+from extract import columns, facts, findings, identity, labels, line_items, tables
 from extract.core import _ANNEX
 from extract.labels import catalog
 from extract.textutil import finditer_near, years_before_nian
@@ -136,3 +136,13 @@ def test_regex_labels_scanned_without_groups_are_found_as_by_a_scan_with_one_gro
         found = [(m.start(), m.end(), cat.group_fields[labels._regex_group(cat, text, m)])
                  for m in cat.regex_scanner.finditer(text)]
         assert found == expected, text
+
+
+def test_header_rows_remembered_across_rows_of_a_table_are_the_rows_found_without_memory() -> None:
+    text = ("单位：万元\n项目\t预算数\t决算数\n基本支出\t100.00\t90.00\n项目支出\t50.00\t40.00\n\n"
+            "科目\t2022年决算数\t2023年决算数\n工资福利支出\t10\t12\n商品和服务支出\t5\t6\n")
+    rows = tables.table_rows(text)
+    memo: dict[int, bool] = {}
+    for k in range(len(rows)):
+        assert columns.header_above(text, rows, k, 2023, memo=memo) is columns.header_above(text, rows, k, 2023)
+    assert memo and any(memo.values())
