@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
+
 from .errors import ReadError
 
 MIN_CONFIDENCE = 0.6
@@ -289,7 +291,7 @@ def _gbk_mojibake_lines(lines: list[str]) -> list[bool]:
     """
     joined = "\n".join(lines)
     try:
-        fixed_lines = joined.encode("gb18030").decode("utf-8", errors="replace").split("\n")
+        fixed = joined.encode("gb18030").decode("utf-8", errors="replace")
     except UnicodeEncodeError:  # a lone surrogate somewhere: fall back to line by line
         fixed_lines = []
         for ln in lines:
@@ -297,17 +299,33 @@ def _gbk_mojibake_lines(lines: list[str]) -> list[bool]:
                 fixed_lines.append(ln.encode("gb18030").decode("utf-8", errors="replace"))
             except UnicodeEncodeError:
                 fixed_lines.append(ln)
-    if len(fixed_lines) != len(lines):  # pragma: no cover - guarded by the comment above
+        return [_gbk_mojibake_line(line, f) for line, f in zip(lines, fixed_lines, strict=True)]
+    # Ordinary Chinese re-encoded as GB18030 is mostly invalid UTF-8 (many U+FFFD): counted for
+    # all lines at once, that rules out nearly every line before it is looked at on its own.
+    cp = np.frombuffer(fixed.encode("utf-32-le"), dtype=np.uint32)
+    breaks = np.flatnonzero(cp == 0x0A)
+    if len(breaks) != len(lines) - 1:  # pragma: no cover - guarded by the docstring
         return [False] * len(lines)
-    out = []
-    for line, fixed in zip(lines, fixed_lines, strict=True):
-        # Ordinary Chinese re-encoded as GB18030 is mostly invalid UTF-8 (many U+FFFD): that
-        # cheap test rules out nearly every line before the hanzi are counted.
-        if fixed == line or fixed.count("\ufffd") > max(1, len(fixed) // 20):
-            out.append(False)
-            continue
-        out.append(_cjk_count(line) >= 4 and _cjk_count(fixed) >= 2)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(cp)]))
+    lost = np.concatenate(([0], np.cumsum(cp == 0xFFFD)))
+    few_lost = lost[ends] - lost[starts] <= np.maximum(1, (ends - starts) // 20)
+    out = [False] * len(lines)
+    for k in np.flatnonzero(few_lost).tolist():
+        out[k] = _gbk_mojibake_line(lines[k], fixed[starts[k] : ends[k]])
     return out
+
+
+def _gbk_mojibake_line(line: str, fixed: str) -> bool:
+    if fixed == line or fixed.count("\ufffd") > max(1, len(fixed) // 20):
+        return False
+    return _cjk_count(line) >= 4 and _cjk_count(fixed) >= 2
+
+
+def _may_hold_latin1_mojibake(text: str) -> bool:
+    """Whether `text` has a character `_LATIN1_MOJIBAKE` starts with (a C-speed test)."""
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return bool(((cp - 0xC2) <= 0xEF - 0xC2).any())  # unsigned: below 0xC2 wraps round
 
 
 def mojibake(text: str) -> tuple[float, list[str]]:
@@ -319,7 +337,9 @@ def mojibake(text: str) -> tuple[float, list[str]]:
     # A garbled file is garbled throughout: an even sample of lines decides as well as all of them.
     step = max(1, len(lines) // 400)
     lines = lines[::step]
-    latin1 = [len(_LATIN1_MOJIBAKE.findall(ln)) >= 2 for ln in lines] if _LATIN1_MOJIBAKE.search(text) else None
+    latin1 = None
+    if _may_hold_latin1_mojibake(text) and _LATIN1_MOJIBAKE.search(text):
+        latin1 = [len(_LATIN1_MOJIBAKE.findall(ln)) >= 2 for ln in lines]
     gbk = _gbk_mojibake_lines(lines)
     bad_lines = sum(1 for k, g in enumerate(gbk) if g or (latin1 is not None and latin1[k]))
     if bad_lines:
