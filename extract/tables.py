@@ -292,11 +292,13 @@ def table_rows(text: str) -> list[Row]:
 
 
 def _tab_rows(text: str) -> list[Row]:
+    """Rows of the lines that hold a TAB (found from the TABs: most lines of a report hold none);
+    lines of one cell each (a leading TAB) gather into a block that `_rechunk` reads, and a line
+    without a TAB ends the block."""
     rows: list[Row] = []
     block: list[Cell] = []
     block_start = 0
-    pos = 0
-    lines = text.split("\n")
+    n = len(text)
 
     def flush(end: int) -> None:
         nonlocal block
@@ -305,23 +307,27 @@ def _tab_rows(text: str) -> list[Row]:
             rows.extend(_rechunk(block, block_start, end, text[prev_nl + 1:max(0, block_start - 1)]))
             block = []
 
-    for line in lines:
-        off = pos
-        pos += len(line) + 1
-        if "\t" not in line:
-            if block:
-                flush(off)
-            continue
+    prev_end = -1  # end of the last TAB line read
+    t = text.find("\t")
+    while t >= 0:
+        off = text.rfind("\n", 0, t) + 1
+        end = text.find("\n", t)
+        end = n if end < 0 else end
+        if block and off > prev_end + 1:
+            flush(prev_end + 1)  # a line without a TAB between: the line after the last TAB line
+        line = text[off:end]
         if line.startswith("\t") and line.count("\t") == 1:
             # a flattened cell: one per line
             if not block:
                 block_start = off
             s = off + 1 + (len(line) - 1 - len(line[1:].lstrip()))
             block.append(Cell(line[1:].strip(), s, s + len(line[1:].strip())))
-            continue
-        flush(off)
-        rows.append(Row(_split_tabs(line, off), off, off + len(line), False))
-    flush(len(text))
+        else:
+            flush(off)
+            rows.append(Row(_split_tabs(line, off), off, off + len(line), False))
+        prev_end = end
+        t = text.find("\t", end)
+    flush(prev_end + 1 if 0 <= prev_end < n else n)
     return rows
 
 

@@ -6,7 +6,6 @@ every value the extractor emits carries a span into the normalised text.
 
 from __future__ import annotations
 
-import bisect
 import re
 import unicodedata
 
@@ -108,20 +107,17 @@ def finditer_near(pattern: re.Pattern[str], text: str, anchors: tuple[str, ...],
 
 
 class LineIndex:
-    """Offsets of line starts, to find the line of an offset in O(log n)."""
+    """The line around an offset, found by searching from it (two C-level searches beat
+    building the list of every line start of a long text for the few lookups a report needs)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def line_of(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset) - 1
 
     def line_bounds(self, offset: int) -> tuple[int, int]:
-        i = self.line_of(offset)
-        start = self.starts[i]
-        end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.text)
-        return start, end
+        """(start, end) of the line holding `offset`; a newline belongs to the line it ends."""
+        text = self.text
+        end = text.find("\n", offset)
+        return text.rfind("\n", 0, offset) + 1, len(text) if end < 0 else end
 
 
 _SENT_CHARS = "。;；!！?？\n"

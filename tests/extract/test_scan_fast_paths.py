@@ -146,3 +146,38 @@ def test_header_rows_remembered_across_rows_of_a_table_are_the_rows_found_withou
     for k in range(len(rows)):
         assert columns.header_above(text, rows, k, 2023, memo=memo) is columns.header_above(text, rows, k, 2023)
     assert memo and any(memo.values())
+
+
+def _tab_rows_line_by_line(text: str) -> list[tables.Row]:
+    """Every line in turn: a TAB line is a row, a run of one-cell lines (a leading TAB) a block."""
+    rows: list[tables.Row] = []
+    block: list[tables.Cell] = []
+    block_start = pos = 0
+
+    def flush(end: int) -> None:
+        nonlocal block
+        if block:
+            prev_nl = text.rfind("\n", 0, max(0, block_start - 1))
+            rows.extend(tables._rechunk(block, block_start, end, text[prev_nl + 1:max(0, block_start - 1)]))
+            block = []
+
+    for line in text.split("\n"):
+        off = pos
+        pos += len(line) + 1
+        if "\t" not in line:
+            flush(off)
+        elif line.startswith("\t") and line.count("\t") == 1:
+            block_start = block_start if block else off
+            s = off + 1 + (len(line) - 1 - len(line[1:].lstrip()))
+            block.append(tables.Cell(line[1:].strip(), s, s + len(line[1:].strip())))
+        else:
+            flush(off)
+            rows.append(tables.Row(tables._split_tabs(line, off), off, off + len(line), False))
+    flush(len(text))
+    return rows
+
+
+def test_tab_rows_found_from_the_tabs_are_those_a_line_by_line_reading_finds() -> None:
+    for text in _texts(["\t", "\n", "项目", "100.00", " ", "\t\t", "合计", "\n\n", "基本支出", "单位:万元"], 20000, 16,
+                       seed=14):
+        assert tables._tab_rows(text) == _tab_rows_line_by_line(text), repr(text)
