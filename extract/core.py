@@ -34,11 +34,10 @@ def _sections(text: str) -> tuple[list[int], list[tuple[str, str | None]]]:
     """Where the text switches between department-level and project-level parts."""
     starts: list[int] = [0]
     kinds: list[tuple[str, str | None]] = [("department", None)]
-    pos = 0
-    for raw in text.split("\n"):
-        off = pos
-        pos += len(raw) + 1
-        if not (4 <= len(raw) <= 64) or "\t" in raw or not ("报告" in raw or "情况表" in raw):
+    for off in _lines_holding(text, ("报告", "情况表")):
+        end = text.find("\n", off)
+        raw = text[off:] if end < 0 else text[off:end]
+        if not (4 <= len(raw) <= 64) or "\t" in raw:
             continue
         m = _TITLE_LINE.match(raw)
         if not m:
@@ -52,6 +51,17 @@ def _sections(text: str) -> tuple[list[int], list[tuple[str, str | None]]]:
             starts.append(off + m.start(1))
             kinds.append(("department", None))
     return starts, kinds
+
+
+def _lines_holding(text: str, words: tuple[str, ...]) -> list[int]:
+    """Starts of the lines that hold one of `words`, in order (found from the words)."""
+    found: set[int] = set()
+    for w in words:
+        i = text.find(w)
+        while i >= 0:
+            found.add(text.rfind("\n", 0, i) + 1)
+            i = text.find(w, i + 1)
+    return sorted(found)
 
 
 def extract_text(text: str, name: str = "", doc: Any = None) -> dict:

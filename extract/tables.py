@@ -148,7 +148,7 @@ def _code_tables_in(ls: list[tuple[str, int, int]], tabbed: Callable[[int], bool
     while i < n:
         t = ls[i][0]
         # a header opening with its own TAB belongs to a TAB-flattened block (_rechunk reads it)
-        if not (t and _CODE_HEADER.fullmatch(t.replace(" ", ""))) or (tabbed is not None and tabbed(i)):
+        if t[:1] != "科" or not _CODE_HEADER.fullmatch(t.replace(" ", "")) or (tabbed is not None and tabbed(i)):
             i += 1
             continue
         j = i

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from extract import columns, facts, findings, identity, labels, line_items, tables
-from extract.core import _ANNEX
+from extract.core import _ANNEX, _lines_holding
 from extract.labels import catalog
 from extract.textutil import finditer_near, years_before_nian
 
@@ -181,3 +181,14 @@ def test_tab_rows_found_from_the_tabs_are_those_a_line_by_line_reading_finds() -
     for text in _texts(["\t", "\n", "项目", "100.00", " ", "\t\t", "合计", "\n\n", "基本支出", "单位:万元"], 20000, 16,
                        seed=14):
         assert tables._tab_rows(text) == _tab_rows_line_by_line(text), repr(text)
+
+
+def test_lines_holding_a_word_are_the_lines_a_line_by_line_reading_finds() -> None:
+    words = ("报告", "情况表")
+    for text in _texts(["报告", "情况表", "报", "告", "\n", "项目", "\n\n", " ", "表"], 20000, 12, seed=15):
+        expected, pos = [], 0
+        for line in text.split("\n"):
+            if any(w in line for w in words):
+                expected.append(pos)
+            pos += len(line) + 1
+        assert _lines_holding(text, words) == expected, repr(text)
