@@ -5,7 +5,7 @@
     .venv/bin/python -m extract.bench --samples ../shared/samples --profile 30
 
 Not a test (speed is measured, not asserted; the numbers go in extract/README.md and the
-issue note). Each rate is the best of three timed passes after a warm-up, in documents per
+issue note). Each rate is the best of five timed passes after a warm-up, in documents per
 second: `read_and_catalog` is `extract_bytes` on the file's bytes (what the pipeline runs),
 `catalog` is the core on text already read. The corpus rate is documents divided by the
 total time, so a slow large report counts as much as it costs.
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 
-def _best_rate(fn: Callable[[], object], count: int, passes: int = 3) -> float:
+def _best_rate(fn: Callable[[], object], count: int, passes: int = 5) -> float:
     best = float("inf")
     for _ in range(passes):
         t0 = time.perf_counter()

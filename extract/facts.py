@@ -458,6 +458,11 @@ def _parallel_lists(ctx: _Ctx) -> None:
             ctx.forced[k] = (found, ctx.labels[chain[-1]][1])
 
 
+def _planned_label(cat: Catalog, text: str, ls: int, le: int) -> bool:
+    """A label that itself says planned (收入预算总计, 政府采购预算总额): a plan, not an executed figure."""
+    return cat.sentence_budget_re.search(text, ls, le) is not None
+
+
 def _candidates_for_label(ctx: _Ctx, idx: int) -> None:
     cat = ctx.cat
     text = ctx.text
@@ -466,8 +471,6 @@ def _candidates_for_label(ctx: _Ctx, idx: int) -> None:
         return
     specs = [cat.fields[f] for f in fields]
     nxt = ctx.labels[idx + 1][0] if idx + 1 < len(ctx.labels) else len(text)
-    # a label that itself says planned (收入预算总计, 政府采购预算总额): a plan, not an executed figure
-    planned_label = bool(cat.sentence_budget_re.search(text, ls, le))
 
     # words mean numbers: 无…支出 / 未发生… / …费为零 (the negation looks 8 characters back, so
     # the sentence start matters only that far)
@@ -478,7 +481,7 @@ def _candidates_for_label(ctx: _Ctx, idx: int) -> None:
     if zm is not None:
         zs = ls
     if zs is not None:
-        if planned_label and ctx.report_type != "budget":
+        if _planned_label(cat, text, ls, le) and ctx.report_type != "budget":
             return
         per_start = period_start(text, ls)
         for spec in specs:
@@ -532,7 +535,7 @@ def _candidates_for_label(ctx: _Ctx, idx: int) -> None:
               (n.start, n.end))
         return
 
-    budget = bool(cat.budget_re.search(gap)) or planned_label or table_planned
+    budget = bool(cat.budget_re.search(gap)) or _planned_label(cat, text, ls, le) or table_planned
     pb = cat.sentence_budget_re.search(text, max(0, ls - 4), ls)
     if pb and pb.end() >= ls - 2:
         budget = True

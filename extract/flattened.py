@@ -93,6 +93,7 @@ def specs() -> dict[str, TableSpec]:
     return out
 
 
+@lru_cache(maxsize=8192)  # short cells, looked up for each table kind
 def _norm(t: str) -> str:
     return _BRACKETS.sub("", t).replace(" ", "").replace("\u3000", "").rstrip(":：")
 
