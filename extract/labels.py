@@ -57,6 +57,8 @@ class Catalog:
     department_re: re.Pattern[str]
     subscope_re: re.Pattern[str]
     total_re: re.Pattern[str]
+    # the fields of a label as printed (quotes, spaces), filled as labels are met
+    fields_of_match: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _label_pattern(label: str) -> str:
@@ -85,7 +87,14 @@ def canon(label: str) -> str:
 
 def label_matches(cat: Catalog, text: str) -> list[tuple[int, int, list[str]]]:
     """Non-overlapping label matches, left to right (the longest at a position)."""
-    found = [(m.start(), m.end(), cat.group_fields.get(canon(m.group(0)), [])) for m in cat.scanner.finditer(text)]
+    memo = cat.fields_of_match
+    found = []
+    for m in cat.scanner.finditer(text):
+        printed = m.group(0)
+        fields = memo.get(printed)
+        if fields is None:
+            fields = memo[printed] = cat.group_fields.get(canon(printed), [])
+        found.append((m.start(), m.end(), fields))
     if cat.regex_scanner is not None:
         extra = [(m.start(), m.end(), cat.group_fields[_regex_group(cat, text, m)])
                  for m in cat.regex_scanner.finditer(text)]
