@@ -121,9 +121,10 @@ _BODY_TYPES = (
                           r"|部门预算(?!执行|绩效|管理|整体)")),
     ("performance_evaluation", re.compile(r"绩效自评报告|绩效评价报告|绩效自评|绩效目标设置及完成情况")),
 )
+# (every alternative opens with a literal: the engine then skips to where one can start)
 _STRONG_TYPES = (
-    ("final_accounts", re.compile(r"(?:部门|单位)决算情况说明|收入支出决算总表|决算总体情况")),
-    ("budget", re.compile(r"(?:部门|单位)预算情况说明|收支预算总表|收支预算总体情况|部门预算编制说明")),
+    ("final_accounts", re.compile(r"部门决算情况说明|单位决算情况说明|收入支出决算总表|决算总体情况")),
+    ("budget", re.compile(r"部门预算情况说明|单位预算情况说明|收支预算总表|收支预算总体情况|部门预算编制说明")),
 )
 
 
@@ -145,13 +146,19 @@ def _report_type_from_body(text: str) -> str | None:
 
 
 def _fiscal_year_from_body(text: str, report_type: str | None) -> tuple[int | None, int, int]:
-    pats = [r"(\d{4})\s*年度?\s*部门(?:决算|预算)", r"(\d{4})\s*年度?\s*部门整体支出",
-            r"(\d{4})\s*年度?\s*(?:决算|预算)情况说明"]
-    for p in pats:
-        m = re.search(p, text)
+    for rx, anchors in _YEAR_IN_BODY:
+        m = next(finditer_near(rx, text, anchors, "年度部门决算预算整体支出情况说明"), None)
         if m:
             return int(m.group(1)), m.start(1), m.end(1)
     return None, -1, -1
+
+
+# a year before a report's own name for itself, in order of trust; each found near its words
+_YEAR_IN_BODY = [
+    (re.compile(r"(\d{4})\s*年度?\s*部门(?:决算|预算)"), ("部门决算", "部门预算")),
+    (re.compile(r"(\d{4})\s*年度?\s*部门整体支出"), ("部门整体支出",)),
+    (re.compile(r"(\d{4})\s*年度?\s*(?:决算|预算)情况说明"), ("决算情况说明", "预算情况说明")),
+]
 
 
 # The department as the subject of a sentence about itself, for texts whose title and first page

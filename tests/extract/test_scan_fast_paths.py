@@ -192,3 +192,13 @@ def test_lines_holding_a_word_are_the_lines_a_line_by_line_reading_finds() -> No
                 expected.append(pos)
             pos += len(line) + 1
         assert _lines_holding(text, words) == expected, repr(text)
+
+
+@pytest.mark.parametrize("k", range(len(identity._YEAR_IN_BODY)))
+def test_body_years_found_near_their_words_are_the_first_of_a_whole_text_scan(k: int) -> None:
+    rx, anchors = identity._YEAR_IN_BODY[k]
+    words = ["2023", "2022", " ", "年", "度", "部门", "决算", "预算", "整体支出", "情况说明", "\n", "1", "x"]
+    for text in _texts(words, 20000, 10, seed=16 + k):
+        near = next(finditer_near(rx, text, anchors, "年度部门决算预算整体支出情况说明"), None)
+        whole = rx.search(text)
+        assert (near and near.span()) == (whole and whole.span()), text
