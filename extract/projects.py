@@ -143,15 +143,19 @@ def _row_values(text: str, cells: dict[str, Cell]) -> dict:
     return vals
 
 
-def _header_tables(text: str, rows: list[Row], p: _Projects) -> list[tuple[int, int]]:
+def _header_tables(text: str, rows: list[Row], p: _Projects,
+                   header_cols: list[dict[str, int] | None] | None = None) -> list[tuple[int, int]]:
     """Project tables with one project per row under a header row (the usual 自评情况表).
 
     Returns the spans of the header rows read (a flattened reading of them is not needed).
+    `header_cols`: each row's header columns when the caller has worked them out already.
     """
     read: list[tuple[int, int]] = []
+    if header_cols is None:
+        header_cols = [_header_columns(row) for row in rows]
     k = 0
     while k < len(rows):
-        cols = None if rows[k].flattened else _header_columns(rows[k])
+        cols = None if rows[k].flattened else header_cols[k]
         if cols is None:
             k += 1
             continue
@@ -210,9 +214,10 @@ def projects(text: str, rows: list[Row], signals: list[dict], titles: list[tuple
               execution_rate=ratio(float(m.group("r"))) if m.group("r") else None)
     # tables: 项目名称 | X … 预算数: | 60 | 执行数: | 31
     current = None
-    for row in rows:
+    header_cols = [_header_columns(row) for row in rows]
+    for row, cols in zip(rows, header_cols, strict=True):
         cells = row.cells
-        if _header_columns(row) is not None:
+        if cols is not None:
             continue  # a header row of a one-project-per-row table (read by _header_tables)
         for i, c in enumerate(cells):
             t = c.text.replace(" ", "").rstrip(":")
@@ -232,7 +237,7 @@ def projects(text: str, rows: list[Row], signals: list[dict], titles: list[tuple
                 m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*%", nxt.text.strip())
                 if m:
                     p.add(current, (nxt.start, nxt.end), execution_rate=ratio(float(m.group(1))))
-    read = _header_tables(text, rows, p)
+    read = _header_tables(text, rows, p, header_cols)
     _flat_tables(text, p, read, warnings)
     # scores and grades the fact scanner found in project scope
     for s in signals:
