@@ -25,7 +25,7 @@ from .columns import EXECUTED, PLANNED, column_kind, header_above
 from .labels import Catalog, FieldSpec, catalog, label_matches
 from .numbers import NUMBER_RE, money_factor, ratio, to_num, tolerance, unit_after, units, yuan
 from .tables import Row, table_rows
-from .textutil import LineIndex, finditer_near, period_start, sentence_start, snippet, years_before_nian
+from .textutil import LineIndex, SentenceStarts, finditer_near, period_start, sentence_start, snippet, years_before_nian
 
 _YEAR_AFTER = re.compile(r"[ \u3000]*(?:年|月|日|号|季度|周岁|个月|月份)")
 _CLAUSE_STOP = re.compile(r"[。;\n!?]|,(?!\d{3})")
@@ -102,6 +102,7 @@ class _Ctx:
         self.scope_at = scope_at
         self.cat = cat
         self.lines = LineIndex(text)
+        self.starts = SentenceStarts(text)
         self.cands: list[Candidate] = []
         self.warnings: list[dict] = []
         self.project_signals: list[dict] = []
@@ -510,8 +511,7 @@ def _candidates_for_label(ctx: _Ctx, idx: int) -> None:
             found = _value_window_number(ctx, ls, le, nxt)
     if found is None:
         return
-    sent_start = sentence_start(text, ls)
-    per_start = period_start(text, ls)
+    sent_start, per_start = ctx.starts.at(ls)
     n, unit, uend = found
     gap = text[gap_from:n.start]
     if len(gap.strip()) > 20 or (idx not in ctx.forced and "分别" in gap):

@@ -15,7 +15,7 @@ import pytest
 from extract import columns, facts, findings, identity, labels, line_items, tables
 from extract.core import _ANNEX, _lines_holding
 from extract.labels import catalog
-from extract.textutil import finditer_near, years_before_nian
+from extract.textutil import SentenceStarts, finditer_near, period_start, sentence_start, years_before_nian
 
 
 def _texts(alphabet: list[str], n: int, longest: int, seed: int) -> list[str]:
@@ -202,3 +202,11 @@ def test_body_years_found_near_their_words_are_the_first_of_a_whole_text_scan(k:
         near = next(finditer_near(rx, text, anchors, "年度部门决算预算整体支出情况说明"), None)
         whole = rx.search(text)
         assert (near and near.span()) == (whole and whole.span()), text
+
+
+def test_sentence_and_period_starts_found_together_are_those_of_the_two_functions() -> None:
+    words = ["。", ";", "；", "!", "！", "?", "？", "\n", "文字", "a" * 50, "b" * 120]
+    for text in _texts(words, 5000, 30, seed=20):
+        starts = SentenceStarts(text)
+        for pos in range(0, len(text) + 1, max(1, len(text) // 10)):
+            assert starts.at(pos) == (sentence_start(text, pos), period_start(text, pos)), (text, pos)
