@@ -139,14 +139,14 @@ def _is_table_number(ctx: _Ctx, start: int, end: int) -> bool:
 
 def _first_number(ctx: _Ctx, pos: int, stop: int):
     """First number in text[pos:stop] that is not a year/date; with the unit after it."""
-    for m in NUMBER_RE.finditer(ctx.text, pos, stop):
+    text = ctx.text
+    m = NUMBER_RE.search(text, pos, stop)  # (search, not finditer: most windows hold one number)
+    while m is not None:
         n = to_num(m)
-        if n is None:
-            continue
-        if _YEAR_AFTER.match(ctx.text, n.end):
-            continue
-        unit, uend = unit_after(ctx.text, n.end, len(ctx.text))
-        return n, unit, uend
+        if n is not None and not _YEAR_AFTER.match(text, n.end):
+            unit, uend = unit_after(text, n.end, len(text))
+            return n, unit, uend
+        m = NUMBER_RE.search(text, m.end(), stop)
     return None
 
 

@@ -137,16 +137,28 @@ def unit_after(text: str, pos: int, end: int | None = None) -> tuple[str | None,
 
 def yuan(value: float, unit: str) -> float | None:
     """Money in yuan, rounded to 2 decimals (exact decimal rounding, not float rounding)."""
+    return _yuan(repr(value), unit)
+
+
+# Decimal arithmetic is remembered by the printed form of the value (repr keeps 1 and 1.0, 0.0
+# and -0.0 apart, as the arithmetic does); the same figures recur within a report.
+@lru_cache(maxsize=8192)
+def _yuan(value: str, unit: str) -> float | None:
     f = money_factor(unit)
     if f is None:
         return None
-    d = (Decimal(repr(value)) * f).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    d = (Decimal(value) * f).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return float(d)
 
 
 def ratio(value: float) -> float:
     """72.65 (%) → 0.7265, without float noise."""
-    return float((Decimal(repr(value)) / 100).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP).normalize())
+    return _ratio(repr(value))
+
+
+@lru_cache(maxsize=8192)
+def _ratio(value: str) -> float:
+    return float((Decimal(value) / 100).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP).normalize())
 
 
 def tolerance(decimals: int, unit: str | None) -> float:

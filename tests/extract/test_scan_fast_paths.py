@@ -210,3 +210,12 @@ def test_sentence_and_period_starts_found_together_are_those_of_the_two_function
         starts = SentenceStarts(text)
         for pos in range(0, len(text) + 1, max(1, len(text) // 10)):
             assert starts.at(pos) == (sentence_start(text, pos), period_start(text, pos)), (text, pos)
+
+
+def test_remembered_money_conversion_keeps_a_printed_minus_zero_apart_from_zero() -> None:
+    from math import copysign
+
+    from extract.numbers import ratio, yuan
+
+    assert copysign(1, yuan(0.0, "万元")) == 1 and copysign(1, yuan(-0.0, "万元")) == -1
+    assert yuan(1, "万元") == yuan(1.0, "万元") == 10000.0 and ratio(72.65) == 0.7265
