@@ -21,7 +21,7 @@ _REM = re.compile(
 # what a _PROB/_REM heading holds besides white space and digits: numbering, the keywords, 。/:
 _NUMBERING = "()（）、.一二三四五六七八九十。:"
 _PROB_NEAR = (("题",), _NUMBERING + "存在的主要问题及原因")  # one character is found fastest
-_REM_NEAR = (("措施", "建议", "整改情况", "工作打算", "改进意见"),
+_REM_NEAR = (("措", "议", "见", "整改情况", "工作打算"),  # single characters where they are rare enough
              _NUMBERING + "下一步改进措施建议整改情况工作打算相关意见")
 _HEADING = re.compile(
     r"(?m)^[ \t]*(?:[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.]"
