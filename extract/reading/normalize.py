@@ -55,27 +55,14 @@ def _translate_table() -> dict[int, str]:
 
 
 @cache
-def _fold_pattern() -> re.Pattern[str]:
-    """Characters `_translate_table` changes: substituting only those beats str.translate,
-    which looks every character of a long CJK text up in a dict."""
-    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_translate_table())) + "]")
-
-
-def fold(text: str) -> str:
-    """Apply `_translate_table` (length-preserving, one character for one)."""
-    table = _translate_table()
-    return _fold_pattern().sub(lambda m: table[ord(m.group())], text)
-
-
-@cache
 def _opencc_t2s():  # type: ignore[no-untyped-def]
     import opencc
 
     return opencc.OpenCC("t2s")
 
 
+# Deleted: these invisible characters, and a CR before a LF.
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f\u202a-\u202e]")
-_DELETE_INVISIBLE = re.compile("\r(?=\n)|" + _INVISIBLE.pattern)
 # Patterns below start with a literal or a character class (never with a lookbehind) so the
 # regex engine can skip ahead to candidates; the characters to delete are group 1 or 2 when
 # the match also holds context.
@@ -164,11 +151,6 @@ def _edge_space_spans(text: str, matches: Iterable[re.Match[str]]) -> Iterable[t
     tail = len(text.rstrip(" ")) if text.endswith(" ") else len(text)
     if tail < len(text) and tail >= lead:
         yield tail, len(text)
-
-
-def delete(text: str, idx: np.ndarray, pattern: re.Pattern[str]) -> tuple[str, np.ndarray]:
-    """Delete every match of `pattern` (matches must be exactly the characters to drop)."""
-    return _delete_spans(text, idx, _match_spans(pattern, pattern.finditer(text)))
 
 
 def _t2s(text: str, stats: NormStats) -> str:
@@ -466,7 +448,7 @@ def normalize(raw: str, idx: np.ndarray | None = None) -> tuple[str, np.ndarray,
         idx = np.arange(len(raw), dtype=np.int64)
     cp = _code_points(raw)
     kinds = _kinds().take(cp)
-    # `_DELETE_INVISIBLE`: the invisible characters and a CR before a LF.
+    # the invisible characters and a CR before a LF
     gone = (kinds & _INVISIBLE_BIT) != 0
     gone[:-1] |= (cp[:-1] == 0x0D) & (cp[1:] == 0x0A)
     text = raw
@@ -474,7 +456,7 @@ def normalize(raw: str, idx: np.ndarray | None = None) -> tuple[str, np.ndarray,
         keep = ~gone
         cp, idx, kinds = cp[keep], idx[keep], kinds[keep]
         text = _from_code_points(cp)
-    # `fold`
+    # fold (`_translate_table`)
     folds = np.flatnonzero((kinds & _FOLD_BIT) != 0)
     if folds.size:
         cp = cp.copy()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 from pathlib import Path
 
@@ -14,21 +15,34 @@ import pytest
 from extract.reading import normalize as norm
 from extract.reading import read_bytes
 
+_DELETE_INVISIBLE = re.compile("\r(?=\n)|" + norm._INVISIBLE.pattern)
+
+
+def _delete(text: str, idx: np.ndarray, pattern: re.Pattern[str]) -> tuple[str, np.ndarray]:
+    """Delete every match of `pattern` (matches are exactly the characters to drop)."""
+    return norm._delete_spans(text, idx, norm._match_spans(pattern, pattern.finditer(text)))
+
+
+def _fold(text: str) -> str:
+    table = norm._translate_table()
+    changed = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]")
+    return changed.sub(lambda m: table[ord(m.group())], text)
+
 
 def _whole_text_scans(raw: str) -> tuple[str, np.ndarray, tuple[int, int, int]]:
     """Normalisation as it was before the fast paths: every step a scan of the whole text."""
     stats = norm.NormStats()
-    text, idx = norm.delete(raw, np.arange(len(raw), dtype=np.int64), norm._DELETE_INVISIBLE)
-    text = norm.fold(text)
+    text, idx = _delete(raw, np.arange(len(raw), dtype=np.int64), _DELETE_INVISIBLE)
+    text = _fold(text)
     converted = norm._t2s(text, stats)
     if converted is not text:
         stats.cjk_chars = len(norm._NOT_CJK.sub("", text))
         if stats.script == "traditional":
             text = converted
-    text, idx = norm.delete(text, idx, norm._BROKEN_NUMBER)
+    text, idx = _delete(text, idx, norm._BROKEN_NUMBER)
     text, idx = norm._delete_spans(text, idx, norm._space_spans(norm._SPACED_DIGITS.finditer(text)))
     text, idx = norm._delete_spans(text, idx, norm._space_spans(norm._LETTER_SPACED.finditer(text)))
-    text, idx = norm.delete(text, idx, norm._UNIT_SPACE)
+    text, idx = _delete(text, idx, norm._UNIT_SPACE)
     text, idx = norm._delete_spans(text, idx, norm._edge_space_spans(text, norm._EDGE_SPACES.finditer(text)))
     return text, idx, (stats.cjk_chars, stats.t2s_changed, stats.t2s_fallback_lines)
 
