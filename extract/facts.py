@@ -49,8 +49,6 @@ _GRADE_PATTERNS = [
     # a single-character grade only as a whole clause: 绩效评价结果为良。
     re.compile(r"(?:评价结果|评价结论|总体评价|评价等级|评定结果)\s*(?:为|是|:)\s*(优|良|中|差)(?=[,。;\s]|$)"),
 ]
-# Words each grade pattern cannot match without: a text lacking all of them skips the scan
-# (most final-accounts reports name no grade at all).
 # Each grade pattern's anchors (every match holds one) and the other characters its matches are
 # made of, besides white space: the scan runs only near the anchors (textutil.finditer_near).
 # Single characters are found fastest; the third pattern's words are common enough that its
