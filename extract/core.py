@@ -20,7 +20,7 @@ from .ocr_trust import apply_ocr_trust
 from .projects import project_name_from_title, projects
 from .region import prefixes_for, resolve
 from .tables import table_rows
-from .textutil import finditer_near, fold
+from .textutil import finditer_near, fold, lines_holding
 
 _TITLE_LINE = re.compile(r"[ \t]*([^\n\t]{4,60}?(?:绩效自评报告|绩效评价报告|自评报告|项目绩效目标完成情况表))[ \t]*$")
 _ANNEX = re.compile(r"(?m)^[ \t]*(?:第[一二三四五六七八九十]+部分\s*附件|附件\s*\d{0,2})[ \t]*$")
@@ -34,7 +34,7 @@ def _sections(text: str) -> tuple[list[int], list[tuple[str, str | None]]]:
     """Where the text switches between department-level and project-level parts."""
     starts: list[int] = [0]
     kinds: list[tuple[str, str | None]] = [("department", None)]
-    for off in _lines_holding(text, ("报告", "情况表")):
+    for off in lines_holding(text, ("报告", "情况表")):
         end = text.find("\n", off)
         raw = text[off:] if end < 0 else text[off:end]
         if not (4 <= len(raw) <= 64) or "\t" in raw:
@@ -51,17 +51,6 @@ def _sections(text: str) -> tuple[list[int], list[tuple[str, str | None]]]:
             starts.append(off + m.start(1))
             kinds.append(("department", None))
     return starts, kinds
-
-
-def _lines_holding(text: str, words: tuple[str, ...]) -> list[int]:
-    """Starts of the lines that hold one of `words`, in order (found from the words)."""
-    found: set[int] = set()
-    for w in words:
-        i = text.find(w)
-        while i >= 0:
-            found.add(text.rfind("\n", 0, i) + 1)
-            i = text.find(w, i + 1)
-    return sorted(found)
 
 
 def extract_text(text: str, name: str = "", doc: Any = None) -> dict:

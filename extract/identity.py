@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .textutil import finditer_near, squeeze
+from .textutil import finditer_near, occurrences, squeeze
 
 _ORG_END = r"(?:局|委员会|委|办公室|办|中心|院|会|部|厅|所|站|队|馆|学校|政府|处|室|社|团|署|园|场|公司)"
 _REPORT_WORDS = re.compile(
@@ -320,14 +320,12 @@ _DATED_LINE_START = re.compile(r"\s*\d{4}\s*年")
 def _dated_lines(text: str) -> list[int]:
     """Starts of the lines that open with a year (`2023年度…`), found from the 年 characters."""
     out: list[int] = []
-    i = text.find("年")
-    while i >= 0:
-        # a year's 年 follows a digit or a space (2023年, 2023 年)
+    for i in occurrences(text, "年"):
+        # a year's 年 follows a digit or a space (2023年, 2023 年), on the same line
         if i and (text[i - 1].isdecimal() or text[i - 1].isspace()):
             ls = text.rfind("\n", 0, i) + 1
             if (not out or out[-1] != ls) and _DATED_LINE_START.match(text, ls, i + 1):
                 out.append(ls)
-        i = text.find("年", i + 1)
     return out
 
 

@@ -45,6 +45,19 @@ PERIOD_END = re.compile(r"[。!！?？\n]")
 CLAUSE_END = re.compile(r"[。;；,，!！?？\n]")
 
 
+def occurrences(text: str, word: str):
+    """Offsets of every occurrence of `word` (overlapping ones too), by literal search."""
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + 1)
+
+
+def lines_holding(text: str, words: tuple[str, ...]) -> list[int]:
+    """Starts of the lines that hold one of `words`, in order (found from the words)."""
+    return sorted({text.rfind("\n", 0, i) + 1 for w in words for i in occurrences(text, w)})
+
+
 def years_before_nian(text: str) -> list[tuple[int, int]]:
     """(start, year) of every `dddd年` (spaces allowed before 年), as `(\\d{4})\\s*年` finds them.
 
@@ -53,8 +66,7 @@ def years_before_nian(text: str) -> list[tuple[int, int]]:
     """
     out: list[tuple[int, int]] = []
     last_end = 0
-    i = text.find("年")
-    while i >= 0:
+    for i in occurrences(text, "年"):
         k = i
         while k > 0 and text[k - 1].isspace():
             k -= 1
@@ -62,7 +74,6 @@ def years_before_nian(text: str) -> list[tuple[int, int]]:
         if s >= last_end and text[s:k].isdecimal():
             out.append((s, int(text[s:k])))
             last_end = i + 1
-        i = text.find("年", i + 1)
     return out
 
 
@@ -70,21 +81,15 @@ def finditer_near(pattern: re.Pattern[str], text: str, anchors: tuple[str, ...],
     """The matches `pattern.finditer(text)` gives, found only near the anchors.
 
     For patterns every match of which contains one of the `anchors` (a rare word) and otherwise
-    only characters of `around`, white space and digits (numbering, the rest of the keyword): each anchor
-    occurrence is widened over `around` characters to a window no match can leave, overlapping
-    windows are merged, and the pattern runs over the windows in order from where the previous
-    match ended. A pattern that opens with `^` or a character class is tried at every position
+    only characters of `around`, white space and digits (numbering, the rest of the keyword):
+    each anchor occurrence is widened over such characters to a window no match can leave,
+    overlapping windows are merged, and the pattern runs over the windows in order from where
+    the previous match ended. A pattern that opens with `^` or a character class is tried at every position
     of a long text; the anchors are found by literal search.
     """
-    hits: list[tuple[int, int]] = []
-    for word in anchors:
-        i = text.find(word)
-        while i >= 0:
-            hits.append((i, i + len(word)))
-            i = text.find(word, i + 1)
+    hits = sorted((i, i + len(word)) for word in anchors for i in occurrences(text, word))
     if not hits:
         return
-    hits.sort()
     n = len(text)
     windows: list[list[int]] = []
     for a, b in hits:

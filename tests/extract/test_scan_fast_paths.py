@@ -13,9 +13,16 @@ import re
 import pytest
 
 from extract import columns, facts, findings, identity, labels, line_items, tables
-from extract.core import _ANNEX, _lines_holding
+from extract.core import _ANNEX
 from extract.labels import catalog
-from extract.textutil import SentenceStarts, finditer_near, period_start, sentence_start, years_before_nian
+from extract.textutil import (
+    SentenceStarts,
+    finditer_near,
+    lines_holding,
+    period_start,
+    sentence_start,
+    years_before_nian,
+)
 
 
 def _texts(alphabet: list[str], n: int, longest: int, seed: int) -> list[str]:
@@ -191,7 +198,7 @@ def test_lines_holding_a_word_are_the_lines_a_line_by_line_reading_finds() -> No
             if any(w in line for w in words):
                 expected.append(pos)
             pos += len(line) + 1
-        assert _lines_holding(text, words) == expected, repr(text)
+        assert lines_holding(text, words) == expected, repr(text)
 
 
 @pytest.mark.parametrize("k", range(len(identity._YEAR_IN_BODY)))
