@@ -16,7 +16,7 @@ from .gloss import GlossView, map_spans
 from .identity import identify, with_region_prefix
 from .indicators import indicators
 from .line_items import line_items
-from .ocr_trust import apply_ocr_trust
+from .ocr_trust import ROW_GROUPS, apply_ocr_trust
 from .projects import project_name_from_title, projects
 from .region import prefixes_for, resolve
 from .tables import table_rows
@@ -119,7 +119,7 @@ def _restore_snippets(out: dict, original: str) -> None:
     """Snippets and printed texts come from the text as given (fold is 1:1, spans are shared)."""
     from .textutil import snippet
 
-    for key in ("facts", "line_items", "indicators", "projects"):
+    for key in ROW_GROUPS:
         for row in out[key]:
             if row.get("span"):
                 s, e = row["span"]
@@ -135,14 +135,10 @@ def _add_pages(out: dict, doc: Any) -> None:
     if origin is None:
         return
     origin_map = getattr(doc, "origin_map", None)
-    if origin_map is not None and not origin_map.has_pages:  # text, HTML: no page to look up
-        for key in ("facts", "line_items", "indicators", "projects"):
-            for row in out[key]:
-                row["page"] = None
-        return
-    for key in ("facts", "line_items", "indicators", "projects"):
+    paged = origin_map is None or origin_map.has_pages  # text, HTML: no page to look up
+    for key in ROW_GROUPS:
         for row in out[key]:
             try:
-                row["page"] = getattr(origin(row["span"][0]), "page", None)
+                row["page"] = getattr(origin(row["span"][0]), "page", None) if paged else None
             except Exception:
                 row["page"] = None
