@@ -139,12 +139,16 @@ def _last_of(text: str, chars: str, pos: int, limit: int) -> int:
     return best
 
 
-def sentence_start(text: str, pos: int, limit: int = 300) -> int:
+SENTENCE_LIMIT = 300  # how far back a sentence start is looked for
+PERIOD_LIMIT = 400  # how far back a full stop is looked for
+
+
+def sentence_start(text: str, pos: int, limit: int = SENTENCE_LIMIT) -> int:
     """Offset just after the last sentence end (。；\\n …) before pos, at most `limit` back."""
     return _last_of(text, _SENT_CHARS, pos, limit)
 
 
-def period_start(text: str, pos: int, limit: int = 400) -> int:
+def period_start(text: str, pos: int, limit: int = PERIOD_LIMIT) -> int:
     """Offset just after the last full stop (。 or line end) before pos: a whole sentence with its ；-lists."""
     return _last_of(text, _PERIOD_CHARS, pos, limit)
 
@@ -162,19 +166,19 @@ class SentenceStarts:
     def at(self, pos: int) -> tuple[int, int]:
         """(sentence start, period start) of the text at `pos`."""
         text = self.text
-        lo4 = max(0, pos - 400)
-        lo3 = max(0, pos - 300)
+        lo_period = max(0, pos - PERIOD_LIMIT)
+        lo_sentence = max(0, pos - SENTENCE_LIMIT)
         bp = -1
         for ch in self.period_chars:
-            i = text.rfind(ch, lo4, pos)
+            i = text.rfind(ch, lo_period, pos)
             if i > bp:
                 bp = i
-        bs = bp if bp >= lo3 else -1
+        bs = bp if bp >= lo_sentence else -1  # a full stop also ends a sentence
         for ch in self.semicolons:
-            i = text.rfind(ch, lo3, pos)
+            i = text.rfind(ch, lo_sentence, pos)
             if i > bs:
                 bs = i
-        return max(lo3, bs + 1), max(lo4, bp + 1)
+        return max(lo_sentence, bs + 1), max(lo_period, bp + 1)
 
 
 def sentence_end(text: str, pos: int, limit: int = 300) -> int:
