@@ -17,6 +17,7 @@ from functools import cache
 import numpy as np
 
 from .errors import ReadError
+from .normalize import code_points
 
 MIN_CONFIDENCE = 0.6
 
@@ -302,7 +303,7 @@ def _gbk_mojibake_lines(lines: list[str]) -> list[bool]:
         return [_gbk_mojibake_line(line, f) for line, f in zip(lines, fixed_lines, strict=True)]
     # Ordinary Chinese re-encoded as GB18030 is mostly invalid UTF-8 (many U+FFFD): counted for
     # all lines at once, that rules out nearly every line before it is looked at on its own.
-    cp = np.frombuffer(fixed.encode("utf-32-le"), dtype=np.uint32)
+    cp = code_points(fixed)
     breaks = np.flatnonzero(cp == 0x0A)
     if len(breaks) != len(lines) - 1:  # pragma: no cover - guarded by the docstring
         return [False] * len(lines)
@@ -324,7 +325,7 @@ def _gbk_mojibake_line(line: str, fixed: str) -> bool:
 
 def _may_hold_latin1_mojibake(text: str) -> bool:
     """Whether `text` has a character `_LATIN1_MOJIBAKE` starts with (a C-speed test)."""
-    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cp = code_points(text)
     return bool(((cp - 0xC2) <= 0xEF - 0xC2).any())  # unsigned: below 0xC2 wraps round
 
 

@@ -211,7 +211,7 @@ def _matched(pattern: re.Pattern[str]) -> np.ndarray:
     """Which code points a one-character pattern matches (one substitution over all of them)."""
     assert not pattern.match("a")
     cp = _every_character()
-    return _code_points(pattern.sub("a", _from_code_points(cp))) != cp
+    return code_points(pattern.sub("a", _from_code_points(cp))) != cp
 
 
 def _t2s_changed() -> np.ndarray:
@@ -222,7 +222,7 @@ def _t2s_changed() -> np.ndarray:
     lines = np.full(2 * len(chars) - 1, 0x0A, dtype=np.uint32)
     lines[::2] = chars
     conv = _OPENCC_T2S().convert(_from_code_points(lines))
-    out = _code_points(conv)
+    out = code_points(conv)
     if len(out) == len(lines) and (out[1::2] == 0x0A).all():  # still one character a line
         return chars[out[::2] != chars]
     return np.array([c for c, s in zip(chars.tolist(), conv.split("\n"), strict=True) if s != chr(c)], dtype=np.int64)
@@ -270,7 +270,8 @@ def build_tables() -> None:
     _fold_map()
 
 
-def _code_points(text: str) -> np.ndarray:
+def code_points(text: str) -> np.ndarray:
+    """The text as an array of code points (lone surrogates kept), for vectorised tests."""
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
@@ -289,7 +290,7 @@ class _View:
 
     @cached_property
     def cp(self) -> np.ndarray:
-        return _code_points(self.text)
+        return code_points(self.text)
 
     @cached_property
     def padded(self) -> np.ndarray:
@@ -446,7 +447,7 @@ def normalize(raw: str, idx: np.ndarray | None = None) -> tuple[str, np.ndarray,
     stats = NormStats()
     if idx is None:
         idx = np.arange(len(raw), dtype=np.int64)
-    cp = _code_points(raw)
+    cp = code_points(raw)
     kinds = _kinds().take(cp)
     # the invisible characters and a CR before a LF
     gone = (kinds & _INVISIBLE_BIT) != 0
@@ -471,7 +472,7 @@ def normalize(raw: str, idx: np.ndarray | None = None) -> tuple[str, np.ndarray,
             stats.cjk_chars = len(_NOT_CJK.sub("", text))
             if stats.script == "traditional":
                 text = converted
-                cp = _code_points(text)
+                cp = code_points(text)
     v = _View(text, cp)
     matches = _matches(_BROKEN_NUMBER, v.text, _broken_number_starts(v))
     v, idx = _delete_at(v, idx, _match_spans(_BROKEN_NUMBER, matches))
